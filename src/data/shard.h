@@ -1,0 +1,80 @@
+#pragma once
+// HDF5 shards (DESIGN.md, "Data contracts"). A ShardWriter buffers tracks in
+// memory and commit() writes them to "<name>.tmp" and renames it, so a shard
+// that exists under its final name is complete. Readable with plain h5py.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "data/dataset_params.h"
+
+namespace genre::data {
+
+struct TrackInfo {
+  std::string id;    // e.g. "blues.00042"
+  std::string path;  // relative to the dataset root
+  int label = -1;
+  float duration_s = 0;
+  std::uint64_t checksum = 0;    // content hash of the file's bytes
+  std::uint64_t size_bytes = 0;  // file size, with checksum the resume key
+};
+
+struct TrackFeatures {
+  TrackInfo info;
+  int n_segments = 0;
+  std::vector<float> features;       // n_segments * frames * dims
+  std::vector<float> start_s;        // n_segments
+  std::vector<float> segment_table;  // n_segments * columns, or empty
+  std::vector<float> track_table;    // columns, or empty
+};
+
+class ShardWriter {
+ public:
+  ShardWriter(std::filesystem::path final_path, DatasetParams params);
+  ~ShardWriter();  // removes a leftover temporary file if commit() was not reached
+  ShardWriter(const ShardWriter&) = delete;
+  ShardWriter& operator=(const ShardWriter&) = delete;
+
+  void add(TrackFeatures track);
+  std::size_t tracks() const;
+  std::size_t segments() const;
+  const std::filesystem::path& path() const { return final_path_; }
+  // Writes everything to "<final>.tmp", flushes, renames to the final path.
+  void commit();
+
+ private:
+  std::filesystem::path final_path_;
+  DatasetParams params_;
+  std::vector<TrackFeatures> tracks_;
+  std::size_t segments_ = 0;
+};
+
+// All of one shard's segments, in file order.
+struct SegmentBlock {
+  std::size_t n = 0, frames = 0, dims = 0, columns = 0;
+  std::vector<float> features;     // n * frames * dims
+  std::vector<std::int16_t> label;  // n
+  std::vector<std::int32_t> track;  // n, row in tracks()
+  std::vector<float> start_s;       // n
+  std::vector<float> table;         // n * columns, or empty
+};
+
+class ShardReader {
+ public:
+  explicit ShardReader(std::filesystem::path path);  // throws Error naming the file
+  const DatasetParams& params() const { return params_; }
+  const std::vector<TrackInfo>& tracks() const { return tracks_; }
+  std::size_t segments() const { return segments_; }
+  SegmentBlock read_segments() const;
+  std::vector<float> read_track_table() const;  // tracks * columns, or empty
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  DatasetParams params_;
+  std::vector<TrackInfo> tracks_;
+  std::size_t segments_ = 0;
+};
+
+}  // namespace genre::data

@@ -1,0 +1,26 @@
+#pragma once
+// The feature-extractor seam: one segment of mono samples in, a [frames, dims]
+// matrix out. Set-up (FFTW plans, filterbanks, DCT matrix) happens once in the
+// factory; compute() is the per-segment work and reuses scratch buffers, so an
+// extractor is not thread-safe: use one per thread.
+#include <cstddef>
+#include <memory>
+
+#include "dsp/feature_params.h"
+
+namespace genre::dsp {
+
+class FeatureExtractor {
+ public:
+  virtual ~FeatureExtractor() = default;
+  // Frames for a segment of n samples with centred frames: 1 + n / hop.
+  virtual std::size_t frames(std::size_t n_samples) const = 0;
+  // Values per frame: n_mfcc (MFCC) or n_mels (log-mel).
+  virtual std::size_t dims() const = 0;
+  // Writes frames(n) * dims() floats, row-major [frame][dim], to out.
+  virtual void compute(const float* samples, std::size_t n, float* out) = 0;
+};
+
+std::unique_ptr<FeatureExtractor> make_feature_extractor(const FeatureParams& params);
+
+}  // namespace genre::dsp

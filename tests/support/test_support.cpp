@@ -1,0 +1,71 @@
+#include "support/test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace genre::test {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() / ("genre-test-" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+Matrix read_csv(const std::filesystem::path& file, bool skip_header) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot open reference file " + file.string());
+  Matrix m;
+  std::string line;
+  if (skip_header) std::getline(in, line);
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::stringstream ss(line);
+    std::string cell;
+    std::size_t cols = 0;
+    while (std::getline(ss, cell, ',')) {
+      m.values.push_back(std::stod(cell));
+      ++cols;
+    }
+    if (m.rows == 0) m.cols = cols;
+    if (cols != m.cols) throw std::runtime_error("ragged reference file " + file.string());
+    ++m.rows;
+  }
+  return m;
+}
+
+std::filesystem::path reference(const std::string& relative) {
+  const std::filesystem::path p = std::filesystem::path(GENRE_REFERENCE_DIR) / relative;
+  if (!std::filesystem::exists(p))
+    throw std::runtime_error("librosa reference file missing: " + p.string() +
+                             " (is ../shared/reference beside the checkout?)");
+  return p;
+}
+
+const std::vector<std::string>& reference_signals() {
+  static const std::vector<std::string> names{"sine", "noise", "chirp"};
+  return names;
+}
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + file.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const std::filesystem::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary);
+  out << bytes;
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+}  // namespace genre::test

@@ -1,0 +1,40 @@
+#pragma once
+// Helpers shared by the test binaries: scratch folders, reference CSVs.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace genre::test {
+
+// A fresh, empty folder under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A numeric CSV without header: rows x cols, values row-major (double).
+struct Matrix {
+  std::size_t rows = 0, cols = 0;
+  std::vector<double> values;
+  double at(std::size_t r, std::size_t c) const { return values[r * cols + c]; }
+};
+Matrix read_csv(const std::filesystem::path& file, bool skip_header = false);
+
+// <reference dir>/<relative>; the test fails (skips nothing) if it is missing.
+std::filesystem::path reference(const std::string& relative);
+
+// Names of the reference signals: sine, noise, chirp.
+const std::vector<std::string>& reference_signals();
+
+std::string read_file(const std::filesystem::path& file);
+void write_file(const std::filesystem::path& file, const std::string& bytes);
+
+}  // namespace genre::test
