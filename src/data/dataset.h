@@ -26,13 +26,19 @@ struct SegmentSet {
 
 class Dataset {
  public:
-  // `path` is a dataset.json or the folder holding one.
+  // `path` is a dataset.json or the folder holding one. Opens every shard
+  // (must exist, params equal to the manifest's, row counts as listed),
+  // skips stale rows, and checks that every id the split lists is live.
   static Dataset open(const std::filesystem::path& path);
 
   const Manifest& manifest() const { return manifest_; }
   const std::vector<std::string>& classes() const { return manifest_.params.classes; }
   const std::vector<TrackInfo>& tracks() const { return tracks_; }
-  // Segments of one part, grouped by track, in a deterministic order.
+  // Segments of one part, grouped by track: tracks in the order of the
+  // split's list (Part::All: tracks() order), each track's segments by
+  // ascending index; in segment mode only the listed segments. Each needed
+  // shard is read once. Debian's HDF5 is built thread-safe (one global
+  // lock), so concurrent loads are safe but do not run in parallel.
   SegmentSet load(Part part) const;
   // One track's features (n_segments * frames * dims); throws for unknown ids.
   std::vector<float> track_features(const std::string& id) const;

@@ -14,6 +14,7 @@ namespace genre::data {
 
 struct ShardEntry {
   std::string file;  // relative to the manifest's folder
+  // Rows in the file, stale ones included (Dataset::open checks them).
   std::size_t tracks = 0;
   std::size_t segments = 0;
   // Rows of /tracks superseded by a newer shard (the file changed or left
@@ -51,9 +52,19 @@ struct Manifest {
   std::string created;  // ISO 8601 UTC
 };
 
+// Keys mirror the struct fields: {"params": {...}, "input", "shards": [{file,
+// tracks, segments, stale_rows}], "failed": [{path, reason}], "split": {mode,
+// seed, fractions, train, val, test, leaks, note}, "total_tracks",
+// "total_segments", "reused_tracks", "ranks", "wall_s", "tracks_per_s",
+// "created"}. Required when reading: params (all but genre_version and
+// table_columns), shards (file, tracks, segments) and split (mode, train,
+// test); the rest default.
 nlohmann::json to_json(const Manifest& m);
-Manifest manifest_from_json(const nlohmann::json& j);  // throws Error naming the missing/bad key
+// Throws Error naming the missing or mistyped key ("missing key 'params.n_fft'").
+Manifest manifest_from_json(const nlohmann::json& j);
+// Pretty-printed (indent 2), written to "<file>.tmp", fsynced, renamed.
 void save_manifest(const std::filesystem::path& file, const Manifest& m);
+// Errors carry the file as context: "<file>: missing key 'shards'".
 Manifest load_manifest(const std::filesystem::path& file);
 
 }  // namespace genre::data

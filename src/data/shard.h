@@ -18,10 +18,11 @@ struct TrackInfo {
   float duration_s = 0;
   std::uint64_t checksum = 0;    // content hash of the file's bytes
   std::uint64_t size_bytes = 0;  // file size, with checksum the resume key
+  int n_segments = 0;  // rows of /segments belonging to this track (/tracks/n_segments)
 };
 
 struct TrackFeatures {
-  TrackInfo info;
+  TrackInfo info;    // info.n_segments is set from n_segments by ShardWriter::add
   int n_segments = 0;
   std::vector<float> features;       // n_segments * frames * dims
   std::vector<float> start_s;        // n_segments
@@ -36,11 +37,14 @@ class ShardWriter {
   ShardWriter(const ShardWriter&) = delete;
   ShardWriter& operator=(const ShardWriter&) = delete;
 
+  // Checks sizes against the params (throws Error naming the track); ids
+  // must be unique within the shard and labels index params.classes.
   void add(TrackFeatures track);
   std::size_t tracks() const;
   std::size_t segments() const;
   const std::filesystem::path& path() const { return final_path_; }
-  // Writes everything to "<final>.tmp", flushes, renames to the final path.
+  // Writes everything to "<final>.tmp", flushes and fsyncs it, renames it to
+  // the final path (replacing an older file). Once only.
   void commit();
 
  private:
@@ -48,6 +52,7 @@ class ShardWriter {
   DatasetParams params_;
   std::vector<TrackFeatures> tracks_;
   std::size_t segments_ = 0;
+  bool committed_ = false;
 };
 
 // All of one shard's segments, in file order.
@@ -62,11 +67,15 @@ struct SegmentBlock {
 
 class ShardReader {
  public:
-  explicit ShardReader(std::filesystem::path path);  // throws Error naming the file
+  // Reads the attributes and /tracks and checks every dataset's presence,
+  // type class and shape; throws Error naming the file and the object.
+  explicit ShardReader(std::filesystem::path path);
   const DatasetParams& params() const { return params_; }
   const std::vector<TrackInfo>& tracks() const { return tracks_; }
   std::size_t segments() const { return segments_; }
   SegmentBlock read_segments() const;
+  // The segments of one row of tracks() (reads only those rows).
+  SegmentBlock read_track(int row) const;
   std::vector<float> read_track_table() const;  // tracks * columns, or empty
   const std::filesystem::path& path() const { return path_; }
 
