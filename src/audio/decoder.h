@@ -38,6 +38,8 @@ class AudioSource {
 // Opens an in-memory encoded file. `bytes` must outlive the source.
 // Throws BadAudio when the bytes are not a readable audio file.
 std::unique_ptr<AudioSource> open_memory(const std::string& bytes);
+// A temporary would die before the source reads it.
+std::unique_ptr<AudioSource> open_memory(std::string&& bytes) = delete;
 
 // Decodes the whole source and averages channels to mono (as librosa does).
 // Throws BadAudio for truncated data (fewer frames than the header declares).
