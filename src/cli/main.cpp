@@ -1,1 +1,47 @@
-int main() { return 0; }
+// genre: one executable, one subcommand per job. main only dispatches; each
+// subcommand parses its own options, runs, and maps its outcome to an exit code.
+#include <cstring>
+#include <iostream>
+#include <iterator>
+
+#include "cli/command.h"
+#include "preprocess/commands.h"
+
+namespace {
+
+// The explicit registry of subcommands (no static self-registration).
+constexpr genre::cli::Command kCommands[] = {
+    {"synth", "write a deterministic synthetic labelled corpus laid out like GTZAN", genre::preprocess::synth_main},
+    {"preprocess", "turn an audio collection into MFCC / log-mel HDF5 shards plus dataset.json (MPI-parallel)",
+     genre::preprocess::preprocess_main},
+    {"inspect", "summarise a preprocessed dataset: classes, splits, shards, failed files",
+     genre::preprocess::inspect_main},
+};
+
+void print_help(std::ostream& out) {
+  out << "usage: genre <command> [options]   (genre <command> --help for each)\n\ncommands:\n";
+  for (const auto& c : kCommands) out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
+  out << "\ngenre " << GENRE_VERSION << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_help(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_help(std::cout);
+    return 0;
+  }
+  if (name == "--version") {
+    std::cout << "genre " << GENRE_VERSION << "\n";
+    return 0;
+  }
+  for (const auto& c : kCommands)
+    if (name == c.name) return c.run(argc - 1, argv + 1);
+  std::cerr << "genre: error: unknown command '" << name << "' (see 'genre --help')\n";
+  return 2;
+}

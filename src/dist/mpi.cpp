@@ -79,6 +79,13 @@ Comm Comm::split(int color, int key) const {
   return Comm(out, true);
 }
 
+Comm Comm::dup() const {
+  MPI_Comm out = MPI_COMM_NULL;
+  GENRE_MPI_CHECK(MPI_Comm_dup(comm_, &out));
+  MPI_Comm_set_errhandler(out, MPI_ERRORS_RETURN);
+  return Comm(out, true);
+}
+
 void Comm::barrier() const { GENRE_MPI_CHECK(MPI_Barrier(comm_)); }
 
 void Comm::send(const std::string& bytes, int dest, int tag) const {

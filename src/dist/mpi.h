@@ -48,6 +48,9 @@ class Comm {
   int size() const { return size_; }
 
   Comm split(int color, int key) const;  // color MPI_UNDEFINED -> null comm
+  // A private copy (collective): its messages never match the original's, so a
+  // protocol run on it cannot mix with earlier or later traffic.
+  Comm dup() const;
   bool is_null() const { return comm_ == MPI_COMM_NULL; }
   void barrier() const;
 

@@ -1,0 +1,58 @@
+#include "preprocess/config.h"
+
+#include <unistd.h>
+
+#include <cmath>
+
+#include "common/error.h"
+
+namespace genre::preprocess {
+
+namespace fs = std::filesystem;
+
+std::size_t PreprocessConfig::segment_samples() const {
+  return static_cast<std::size_t>(std::llround(segment_seconds * features.stft.sample_rate));
+}
+
+namespace {
+// The output folder must be creatable and writable: look at it or, when it does
+// not exist yet, at its nearest existing ancestor. Nothing is created here.
+void check_writable(const fs::path& output) {
+  fs::path probe = fs::absolute(output);
+  while (!probe.empty() && !fs::exists(probe)) probe = probe.parent_path();
+  if (fs::exists(output) && !fs::is_directory(output))
+    throw UsageError("--output " + output.string() + " exists and is not a folder");
+  if (!probe.empty() && !fs::is_directory(probe))
+    throw UsageError("--output " + output.string() + " is not writable: " + probe.string() + " is not a folder");
+  if (probe.empty() || access(probe.c_str(), W_OK | X_OK) != 0)
+    throw UsageError("--output " + output.string() + " is not writable (no write permission on " + probe.string() +
+                     ")");
+}
+}  // namespace
+
+void PreprocessConfig::validate() {
+  if (input.empty() == list.empty()) throw UsageError("give exactly one of --input DIR or --list FILE.csv");
+  if (!input.empty() && !fs::is_directory(input))
+    throw UsageError("--input " + input.string() + " is not an existing folder");
+  if (!list.empty() && !fs::is_regular_file(list))
+    throw UsageError("--list " + list.string() + " is not an existing file");
+  if (output.empty()) throw UsageError("--output is required");
+  if (features.stft.sample_rate <= 0) throw UsageError("--sample-rate must be positive");
+  if (segment_seconds <= 0 || !std::isfinite(segment_seconds)) throw UsageError("--segment-seconds must be positive");
+  if (features.n_mels <= 0) throw UsageError("--n-mels must be positive");
+  if (features.n_mfcc <= 0) throw UsageError("--n-mfcc must be positive");
+  if (features.n_mfcc > features.n_mels)
+    throw UsageError("--n-mfcc (" + std::to_string(features.n_mfcc) + ") cannot exceed --n-mels (" +
+                     std::to_string(features.n_mels) + ")");
+  if (features.stft.n_fft <= 0 || features.stft.hop_length <= 0) throw UsageError("--n-fft and --hop-length must be positive");
+  if (segment_samples() <= static_cast<std::size_t>(features.stft.n_fft / 2))
+    throw UsageError("--segment-seconds is too short: a segment needs more than n_fft/2 = " +
+                     std::to_string(features.stft.n_fft / 2) + " samples");
+  if (shard_tracks <= 0) throw UsageError("--shard-tracks must be positive");
+  if (!split_files.empty() && !fs::is_directory(split_files))
+    throw UsageError("--split-files " + split_files.string() + " is not an existing folder");
+  split_spec = data::parse_split_spec(split);
+  check_writable(output);
+}
+
+}  // namespace genre::preprocess

@@ -1,0 +1,100 @@
+// `genre preprocess`: options -> PreprocessConfig -> run_preprocess, under
+// mpiexec, srun or alone.
+#include <iostream>
+
+#include "cli/options.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "dist/mpi.h"
+#include "preprocess/commands.h"
+#include "preprocess/pipeline.h"
+
+namespace genre::preprocess {
+
+namespace {
+
+PreprocessConfig parse_config(int argc, char** argv, bool* help) {
+  namespace po = cli::po;
+  PreprocessConfig c;
+  std::string feature = "mfcc", pad_mode = "constant";
+  std::string input, list, output, split_files;
+  po::options_description opts("options");
+  opts.add_options()
+      ("input", po::value(&input), "folder of audio files in class folders: DIR/<class>/<file> (GTZAN layout)")
+      ("list", po::value(&list), "CSV with columns path,label (paths relative to the CSV) instead of --input")
+      ("output", po::value(&output), "output folder: shards/ and dataset.json")
+      ("feature", po::value(&feature)->default_value(feature), "mfcc | logmel")
+      ("n-mfcc", po::value(&c.features.n_mfcc)->default_value(c.features.n_mfcc), "MFCC coefficients per frame")
+      ("n-mels", po::value(&c.features.n_mels)->default_value(c.features.n_mels), "mel bands")
+      ("segment-seconds", po::value(&c.segment_seconds)->default_value(c.segment_seconds), "segment length; the incomplete tail is dropped")
+      ("sample-rate", po::value(&c.features.stft.sample_rate)->default_value(c.features.stft.sample_rate), "audio is resampled to this rate (Hz)")
+      ("n-fft", po::value(&c.features.stft.n_fft)->default_value(c.features.stft.n_fft), "STFT window length")
+      ("hop-length", po::value(&c.features.stft.hop_length)->default_value(c.features.stft.hop_length), "STFT hop")
+      ("pad-mode", po::value(&pad_mode)->default_value(pad_mode), "STFT edge padding: constant (zeros, librosa >= 0.9) | reflect (librosa <= 0.8)")
+      ("split", po::value(&c.split)->default_value(c.split), "track:TRAIN,VAL,TEST (stratified by track) | segment:TRAIN,TEST (the seed notebook's leaky split)")
+      ("split-files", po::value(&split_files), "folder with train.txt, val.txt, test.txt (one track id a line); overrides --split")
+      ("seed", po::value(&c.seed)->default_value(c.seed), "seed of the split")
+      ("shard-tracks", po::value(&c.shard_tracks)->default_value(c.shard_tracks), "tracks per shard (the unit of resume)")
+      ("force", po::bool_switch(&c.force), "delete earlier output in --output and redo everything")
+      ("quiet", po::bool_switch(&c.quiet), "print warnings and errors only");
+  const auto vm = cli::parse({"preprocess", "genre preprocess --input DIR | --list FILE.csv --output DIR [options]",
+                              "Decodes every audio file, slices it into segments and writes MFCC or log-mel features "
+                              "to HDF5 shards plus dataset.json. Run it alone or under mpiexec/srun: files are handed "
+                              "out to all ranks dynamically. Rerunning on the same --output resumes: finished shards "
+                              "are kept and only missing or changed files are processed."},
+                             opts, argc, argv);
+  *help = !vm.has_value();
+  c.input = input;
+  c.list = list;
+  c.output = output;
+  c.split_files = split_files;
+  c.features.kind = dsp::parse_feature_kind(feature);
+  c.features.stft.pad_mode = dsp::parse_pad_mode(pad_mode);
+  return c;
+}
+
+}  // namespace
+
+int preprocess_main(int argc, char** argv) {
+  dist::Environment mpi(&argc, &argv);
+  const dist::Comm world = dist::Comm::world();
+  const bool root = world.rank() == 0;
+  bool started = false;
+  const int code = cli::guarded("preprocess", [&] {
+    bool help = false;
+    PreprocessConfig config;
+    try {
+      config = parse_config(argc, argv, &help);
+      if (help) return 0;
+      config.validate();
+    } catch (...) {
+      if (!root) return 2;  // every rank sees the same arguments; rank 0 speaks
+      throw;
+    }
+    log::setup(world.rank(), config.quiet);
+    started = true;
+    PreprocessResult r;
+    try {
+      r = run_preprocess(config, world);
+    } catch (const UsageError&) {
+      if (!root) return 2;  // rank 0 found it and told everyone; rank 0 speaks
+      throw;
+    }
+    if (!root) return 0;
+    const auto& m = r.manifest;
+    std::cout << "preprocess: " << m.total_tracks << " tracks (" << m.total_segments << " segments) in "
+              << m.shards.size() << " shards; " << r.processed << " processed, " << r.reused << " reused, "
+              << r.failed + (m.failed.size() - r.failed) << " failed; " << m.wall_s << " s, " << m.tracks_per_s
+              << " tracks/s on " << m.ranks << " rank(s)\n"
+              << "wrote " << (config.output / "dataset.json").string() << "\n";
+    if (m.total_tracks == 0)
+      throw Error("no file could be used (" + std::to_string(m.failed.size()) + " failed; reasons in dataset.json)");
+    return 0;
+  });
+  // A rank that failed mid-run may leave others waiting on it: end the job.
+  // (Usage errors are seen by every rank alike and need no abort.)
+  if (code == 1 && started && world.size() > 1) dist::Environment::abort(code);
+  return code;
+}
+
+}  // namespace genre::preprocess

@@ -1,0 +1,12 @@
+#pragma once
+// A subcommand of `genre`: its name, a one-line summary for `genre --help`,
+// and its entry point (argv[0] is the subcommand's name).
+namespace genre::cli {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(int argc, char** argv);
+};
+
+}  // namespace genre::cli

@@ -1,0 +1,30 @@
+#pragma once
+// Option parsing shared by every subcommand (Boost.Program_options): --help,
+// unknown or malformed options turned into one-line UsageErrors, and the
+// mapping from an outcome to an exit code.
+#include <boost/program_options.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace genre::cli {
+
+namespace po = boost::program_options;
+
+struct CommandLine {
+  std::string command;  // e.g. "preprocess"
+  std::string usage;    // e.g. "genre preprocess --input DIR --output DIR [options]"
+  std::string about;    // one paragraph printed under the usage by --help
+};
+
+// Parses argv (argv[0] is the subcommand name). Adds --help. Returns nullopt
+// after printing help; throws UsageError for unknown/malformed options.
+std::optional<po::variables_map> parse(const CommandLine& cl, po::options_description& options, int argc, char** argv,
+                                       const po::positional_options_description* positional = nullptr);
+
+// Runs body and maps the outcome to an exit code, printing errors as one line
+// "genre <command>: error: <cause chain>": 0 ok, 2 usage error, 1 other errors.
+int guarded(const std::string& command, const std::function<int()>& body);
+
+}  // namespace genre::cli

@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "preprocess/config.h"
+#include "support/test_support.h"
+
+using namespace genre;
+
+namespace {
+preprocess::PreprocessConfig valid(const genre::test::TempDir& d) {
+  preprocess::PreprocessConfig c;
+  c.input = d.path();
+  c.output = d / "out";
+  return c;
+}
+std::string error_of(preprocess::PreprocessConfig c) {
+  try {
+    c.validate();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(PreprocessConfig, ValidDefaults) {
+  genre::test::TempDir d;
+  auto c = valid(d);
+  EXPECT_NO_THROW(c.validate());
+  EXPECT_EQ(c.segment_samples(), 66150u);
+  EXPECT_EQ(c.split_spec.mode, "track");
+  EXPECT_FALSE(std::filesystem::exists(d / "out")) << "validate() must create nothing";
+}
+
+TEST(PreprocessConfig, RejectsBadValuesNamingTheOption) {
+  genre::test::TempDir d;
+  auto c = valid(d);
+  c.list = d / "x.csv";
+  EXPECT_NE(error_of(c).find("exactly one of --input"), std::string::npos);
+  c = valid(d);
+  c.input = d / "missing";
+  EXPECT_NE(error_of(c).find("--input"), std::string::npos);
+  c = valid(d);
+  c.segment_seconds = -1;
+  EXPECT_NE(error_of(c).find("--segment-seconds"), std::string::npos);
+  c = valid(d);
+  c.features.n_mfcc = 200;
+  EXPECT_NE(error_of(c).find("--n-mfcc"), std::string::npos);
+  c = valid(d);
+  c.shard_tracks = 0;
+  EXPECT_NE(error_of(c).find("--shard-tracks"), std::string::npos);
+  c = valid(d);
+  c.split = "track:0.5,0.1";
+  EXPECT_FALSE(error_of(c).empty());
+  c = valid(d);
+  genre::test::write_file(d / "file", "x");
+  c.output = d / "file" / "out";
+  EXPECT_NE(error_of(c).find("not writable"), std::string::npos);
+}
