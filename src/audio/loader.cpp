@@ -39,7 +39,7 @@ LoadedAudio load_for_analysis(const std::string& bytes, int target_rate, std::si
   if (std::all_of(mono.begin(), mono.end(), [](float x) { return x == 0.0f; }))
     throw BadAudio("silent: every sample is zero");
   out.duration_s = static_cast<double>(mono.size()) / out.source_rate;
-  out.samples = resample(mono, out.source_rate, target_rate);
+  out.samples = out.source_rate == target_rate ? std::move(mono) : resample(mono, out.source_rate, target_rate);
   if (out.samples.size() < min_samples)
     throw BadAudio("too short: " + seconds(static_cast<double>(out.samples.size()) / target_rate) + " (" +
                    std::to_string(out.samples.size()) + " samples at " + std::to_string(target_rate) +

@@ -18,9 +18,14 @@ class FeatureExtractor {
   // Values per frame: n_mfcc (MFCC) or n_mels (log-mel).
   virtual std::size_t dims() const = 0;
   // Writes frames(n) * dims() floats, row-major [frame][dim], to out.
+  // Any n >= 1 works (short segments are padded as librosa pads them);
+  // n == 0 throws genre::Error.
   virtual void compute(const float* samples, std::size_t n, float* out) = 0;
 };
 
+// Throws genre::UsageError for parameters out of range (n_mels < 1, n_mfcc
+// outside [1, n_mels] for MFCC, top_db < 0, n_fft odd or < 16, hop < 1,
+// sample rate < 1).
 std::unique_ptr<FeatureExtractor> make_feature_extractor(const FeatureParams& params);
 
 }  // namespace genre::dsp
