@@ -1,0 +1,20 @@
+# Writes the sbatch templates into a C++ source as raw string literals, so that
+# `genre` carries them and needs no install folder at run time.
+# -DTEMPLATE_DIR=... -DOUTPUT=... -DNAMES=preprocess;search;classify
+set(code "// Generated from slurm/templates/*.sbatch.in by embed_templates.cmake. Do not edit.\n")
+string(APPEND code "#include \"slurm/templates.h\"\n\nnamespace genre::slurm {\n\n")
+string(APPEND code "std::string_view template_text(Stage stage) {\n  switch (stage) {\n")
+foreach(name IN LISTS NAMES)
+  file(READ "${TEMPLATE_DIR}/${name}.sbatch.in" text)
+  if(text MATCHES "\\)GENRE_SBATCH\"")
+    message(FATAL_ERROR "${name}.sbatch.in contains the raw-string delimiter")
+  endif()
+  string(SUBSTRING "${name}" 0 1 first)
+  string(TOUPPER "${first}" first)
+  string(SUBSTRING "${name}" 1 -1 rest)
+  string(APPEND code "    case Stage::k${first}${rest}:\n      return R\"GENRE_SBATCH(${text})GENRE_SBATCH\";\n")
+endforeach()
+string(APPEND code "  }\n  return {};\n}\n\n}  // namespace genre::slurm\n")
+file(WRITE "${OUTPUT}.tmp" "${code}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUTPUT}.tmp")
