@@ -322,7 +322,7 @@ JobSpec parse(const YAML::Node& root, const std::string& origin, const SpecConte
     if (auto v = requeue.integer("max_restarts", 0, 10000)) q.max_restarts = static_cast<int>(*v);
     requeue.finish();
     r.finish();
-    if (!spec) throw UsageError("search.spec: required (the sweep spec, e.g. jobs/sweep-demo.yaml)");
+    if (!spec) throw UsageError("search.spec: required (the sweep spec, e.g. jobs/demo-sweep.yaml)");
     q.spec = resolve(s.workdir, "search.spec", *spec);
     require_exists("search.spec", q.spec, false);
     if (data) {
