@@ -14,6 +14,17 @@ std::size_t PreprocessConfig::segment_samples() const {
   return static_cast<std::size_t>(std::llround(segment_seconds * features.stft.sample_rate));
 }
 
+std::size_t PreprocessConfig::segment_length() const {
+  const std::size_t stride = segment_samples();
+  return kaggle_compat() && stride > 1 ? stride - 1 : stride;
+}
+
+PreprocessConfig::Mode PreprocessConfig::mode() const {
+  if (!from_csv.empty()) return Mode::FromCsv;
+  if (!export_csv.empty() && input.empty() && list.empty()) return Mode::ExportOnly;
+  return Mode::Audio;
+}
+
 namespace {
 // The output folder must be creatable and writable: look at it or, when it does
 // not exist yet, at its nearest existing ancestor. Nothing is created here.
@@ -31,12 +42,33 @@ void check_writable(const fs::path& output) {
 }  // namespace
 
 void PreprocessConfig::validate() {
+  if (!compat.empty() && compat != "kaggle")
+    throw UsageError("--compat: unknown value '" + compat + "' (kaggle)");
+  if (kaggle_compat()) features.stft.pad_mode = dsp::PadMode::Reflect;
+  if (output.empty()) throw UsageError("--output is required");
+  if (mode() == Mode::FromCsv) {
+    if (!input.empty() || !list.empty()) throw UsageError("--from-csv replaces --input/--list: give only one");
+    if (!export_csv.empty()) throw UsageError("--from-csv and --export-csv do not go together");
+    if (!fs::is_regular_file(from_csv)) throw UsageError("--from-csv " + from_csv.string() + " is not an existing file");
+    if (shard_tracks <= 0) throw UsageError("--shard-tracks must be positive");
+    split_spec = data::parse_split_spec(split);
+    if (split_spec.mode != "track") throw UsageError("--from-csv: only track splits (--split track:...) apply");
+    check_writable(output);
+    return;
+  }
+  if (mode() == Mode::ExportOnly) {
+    if (!fs::is_regular_file(output / "dataset.json"))
+      throw UsageError("--export-csv without --input/--list exports the finished dataset in --output, but " +
+                       (output / "dataset.json").string() + " does not exist");
+    return;
+  }
   if (input.empty() == list.empty()) throw UsageError("give exactly one of --input DIR or --list FILE.csv");
   if (!input.empty() && !fs::is_directory(input))
     throw UsageError("--input " + input.string() + " is not an existing folder");
   if (!list.empty() && !fs::is_regular_file(list))
     throw UsageError("--list " + list.string() + " is not an existing file");
-  if (output.empty()) throw UsageError("--output is required");
+  if (!export_csv.empty() && !table)
+    throw UsageError("--export-csv writes the feature table: add --table");
   if (features.stft.sample_rate <= 0) throw UsageError("--sample-rate must be positive");
   if (segment_seconds <= 0 || !std::isfinite(segment_seconds)) throw UsageError("--segment-seconds must be positive");
   if (features.n_mels <= 0) throw UsageError("--n-mels must be positive");
@@ -45,7 +77,7 @@ void PreprocessConfig::validate() {
     throw UsageError("--n-mfcc (" + std::to_string(features.n_mfcc) + ") cannot exceed --n-mels (" +
                      std::to_string(features.n_mels) + ")");
   if (features.stft.n_fft <= 0 || features.stft.hop_length <= 0) throw UsageError("--n-fft and --hop-length must be positive");
-  if (segment_samples() <= static_cast<std::size_t>(features.stft.n_fft / 2))
+  if (segment_length() <= static_cast<std::size_t>(features.stft.n_fft / 2))
     throw UsageError("--segment-seconds is too short: a segment needs more than n_fft/2 = " +
                      std::to_string(features.stft.n_fft / 2) + " samples");
   if (shard_tracks <= 0) throw UsageError("--shard-tracks must be positive");

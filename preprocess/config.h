@@ -22,12 +22,32 @@ struct PreprocessConfig {
   int shard_tracks = 100;            // tracks per shard: the unit of resume
   bool force = false;                // ignore and delete earlier shards
   bool quiet = false;
+  // The GTZAN feature table (dsp/feature_table.h): one row per segment in
+  // /segments/table and one per whole track in /tracks/table.
+  bool table = false;
+  // "" (current librosa: --pad-mode as given, segments of segment_samples())
+  // or "kaggle": what made Kaggle's published GTZAN CSVs (librosa <= 0.8):
+  // reflection padding, and segment i = samples [i*66150, i*66150 + 66149),
+  // one sample short (analysed length segment_samples() - 1, same stride).
+  std::string compat;
+  std::filesystem::path export_csv;  // write features_3_sec.csv / features_30_sec.csv here
+  std::filesystem::path from_csv;    // a Kaggle-layout feature CSV to turn into a table-only dataset
 
   data::SplitSpec split_spec;        // parsed from `split` by validate()
 
+  // What the command line asks for: process audio (then maybe export the
+  // CSVs), only export the CSVs of the finished dataset in --output, or
+  // import a feature CSV.
+  enum class Mode { Audio, ExportOnly, FromCsv };
+  Mode mode() const;
+  bool kaggle_compat() const { return compat == "kaggle"; }
+
+  // Segment stride in samples (segment_seconds at the sample rate).
   std::size_t segment_samples() const;
+  // Samples analysed per segment: the stride, or one less in Kaggle compat.
+  std::size_t segment_length() const;
   // Checks every field; throws UsageError naming the option and the problem.
-  // Creates nothing.
+  // Sets the pad mode for --compat kaggle. Creates nothing.
   void validate();
 };
 

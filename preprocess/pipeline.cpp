@@ -12,6 +12,7 @@
 #include "common/progress.h"
 #include "data/split.h"
 #include "dsp/feature_extractor.h"
+#include "dsp/feature_table.h"
 #include "preprocess/resume.h"
 #include "preprocess/scan.h"
 #include "preprocess/shard_sink.h"
@@ -81,12 +82,14 @@ data::DatasetParams dataset_params(const PreprocessConfig& c, const std::vector<
   p.n_mels = c.features.n_mels;
   p.n_mfcc = c.features.n_mfcc;
   p.segment_s = c.segment_seconds;
+  p.segment_samples = static_cast<int>(c.segment_length());
   p.pad_mode = dsp::to_string(c.features.stft.pad_mode);
   p.classes = classes;
   p.genre_version = GENRE_VERSION;
   const auto extractor = dsp::make_feature_extractor(c.features);
-  p.frames = static_cast<int>(extractor->frames(c.segment_samples()));
+  p.frames = static_cast<int>(extractor->frames(c.segment_length()));
   p.dims = static_cast<int>(extractor->dims());
+  if (c.table) p.table_columns = dsp::FeatureTable::columns();
   return p;
 }
 

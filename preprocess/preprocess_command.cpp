@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "dist/mpi.h"
 #include "preprocess/commands.h"
+#include "preprocess/feature_csv.h"
 #include "preprocess/pipeline.h"
 
 namespace genre::preprocess {
@@ -17,7 +18,7 @@ PreprocessConfig parse_config(int argc, char** argv, bool* help) {
   namespace po = cli::po;
   PreprocessConfig c;
   std::string feature = "mfcc", pad_mode = "constant";
-  std::string input, list, output, split_files;
+  std::string input, list, output, split_files, export_csv, from_csv;
   po::options_description opts("options");
   opts.add_options()
       ("input", po::value(&input), "folder of audio files in class folders: DIR/<class>/<file> (GTZAN layout)")
@@ -35,21 +36,34 @@ PreprocessConfig parse_config(int argc, char** argv, bool* help) {
       ("split-files", po::value(&split_files), "folder with train.txt, val.txt, test.txt (one track id a line); overrides --split")
       ("seed", po::value(&c.seed)->default_value(c.seed), "seed of the split")
       ("shard-tracks", po::value(&c.shard_tracks)->default_value(c.shard_tracks), "tracks per shard (the unit of resume)")
+      ("table", po::bool_switch(&c.table), "also compute the GTZAN feature table (Kaggle's 57 features + length) per segment and per whole track")
+      ("compat", po::value(&c.compat), "kaggle: reproduce Kaggle's published GTZAN tables (librosa <= 0.8): reflection padding, 3-s segments of 66149 samples every 66150")
+      ("export-csv", po::value(&export_csv), "write features_3_sec.csv and features_30_sec.csv (Kaggle layout) to this folder: after processing, or, without --input/--list, from the finished dataset in --output")
+      ("from-csv", po::value(&from_csv), "instead of audio: turn a Kaggle-layout feature CSV (features_3_sec.csv or features_30_sec.csv) into a table-only dataset in --output")
       ("force", po::bool_switch(&c.force), "delete earlier output in --output and redo everything")
       ("quiet", po::bool_switch(&c.quiet), "print warnings and errors only");
-  const auto vm = cli::parse({"preprocess", "genre preprocess --input DIR | --list FILE.csv --output DIR [options]",
+  const auto vm = cli::parse({"preprocess", "genre preprocess --input DIR | --list FILE.csv | --from-csv FILE.csv --output DIR [options]\n"
+                              "       genre preprocess --output DIR --export-csv CSVDIR",
                               "Decodes every audio file, slices it into segments and writes MFCC or log-mel features "
                               "to HDF5 shards plus dataset.json. Run it alone or under mpiexec/srun: files are handed "
                               "out to all ranks dynamically. Rerunning on the same --output resumes: finished shards "
-                              "are kept and only missing or changed files are processed."},
+                              "are kept and only missing or changed files are processed. --table adds the GTZAN feature table "
+                              "(Kaggle's features_3_sec/features_30_sec columns) per segment and per track; "
+                              "--export-csv writes it as those two CSVs; --from-csv makes a table-only dataset from "
+                              "such a CSV (rows of one track stay together in the split)."},
                              opts, argc, argv);
   *help = !vm.has_value();
+  if (*help) return c;
   c.input = input;
   c.list = list;
   c.output = output;
   c.split_files = split_files;
   c.features.kind = dsp::parse_feature_kind(feature);
   c.features.stft.pad_mode = dsp::parse_pad_mode(pad_mode);
+  c.export_csv = export_csv;
+  c.from_csv = from_csv;
+  if (c.compat == "kaggle" && !vm->at("pad-mode").defaulted() && c.features.stft.pad_mode != dsp::PadMode::Reflect)
+    throw UsageError("--compat kaggle pads by reflection; it contradicts --pad-mode " + pad_mode);
   return c;
 }
 
@@ -72,6 +86,24 @@ int preprocess_main(int argc, char** argv) {
       throw;
     }
     log::setup(world.rank(), config.quiet);
+    // Single-process modes: rank 0 works, other ranks of an mpiexec have nothing to do.
+    if (config.mode() == PreprocessConfig::Mode::ExportOnly) {
+      if (!root) return 0;
+      const CsvExport e = export_feature_csv(config.output, config.export_csv);
+      std::cout << "export: " << e.segment_rows << " segment rows to "
+                << (config.export_csv / kSegmentCsv).string() << ", " << e.track_rows << " track rows"
+                << (e.track_rows ? " to " + (config.export_csv / kTrackCsv).string() : std::string(" (none known)"))
+                << "\n";
+      return 0;
+    }
+    if (config.mode() == PreprocessConfig::Mode::FromCsv) {
+      if (!root) return 0;
+      const data::Manifest m = import_feature_csv(config);
+      std::cout << "from-csv: " << m.total_tracks << " tracks (" << m.total_segments << " table rows) in "
+                << m.params.classes.size() << " classes, " << m.shards.size() << " shards\n"
+                << "wrote " << (config.output / "dataset.json").string() << "\n";
+      return 0;
+    }
     started = true;
     PreprocessResult r;
     try {
@@ -89,6 +121,11 @@ int preprocess_main(int argc, char** argv) {
               << "wrote " << (config.output / "dataset.json").string() << "\n";
     if (m.total_tracks == 0)
       throw Error("no file could be used (" + std::to_string(m.failed.size()) + " failed; reasons in dataset.json)");
+    if (!config.export_csv.empty()) {
+      const CsvExport e = export_feature_csv(config.output, config.export_csv);
+      std::cout << "export: " << e.segment_rows << " segment rows, " << e.track_rows << " track rows to "
+                << config.export_csv.string() << "\n";
+    }
     return 0;
   });
   // A rank that failed mid-run may leave others waiting on it: end the job.

@@ -28,6 +28,7 @@ std::string DatasetParams::differences(const DatasetParams& o) const {
   diff(out, "n_mels", n_mels, o.n_mels);
   diff(out, "n_mfcc", n_mfcc, o.n_mfcc);
   diff(out, "segment_s", segment_s, o.segment_s);
+  diff(out, "segment_samples", segment_samples, o.segment_samples);
   diff(out, "pad_mode", pad_mode, o.pad_mode);
   diff(out, "classes", join(classes), join(o.classes));
   diff(out, "frames", frames, o.frames);

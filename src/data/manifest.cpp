@@ -88,6 +88,7 @@ json params_json(const DatasetParams& p) {
           {"n_mels", p.n_mels},
           {"n_mfcc", p.n_mfcc},
           {"segment_s", p.segment_s},
+          {"segment_samples", p.segment_samples},
           {"pad_mode", p.pad_mode},
           {"classes", p.classes},
           {"genre_version", p.genre_version},
@@ -110,6 +111,7 @@ DatasetParams params_from(const json& j) {
   p.n_mels = f.get<int>("n_mels");
   p.n_mfcc = f.get<int>("n_mfcc");
   p.segment_s = f.get<double>("segment_s");
+  p.segment_samples = f.get<int>("segment_samples");
   p.pad_mode = f.get<std::string>("pad_mode");
   p.classes = f.get<std::vector<std::string>>("classes");
   p.genre_version = f.get_or<std::string>("genre_version", "");

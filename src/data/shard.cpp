@@ -39,6 +39,7 @@ void write_params(h5::File& f, const DatasetParams& p) {
   f.write_attr(kRoot, "n_mels", std::int64_t{p.n_mels});
   f.write_attr(kRoot, "n_mfcc", std::int64_t{p.n_mfcc});
   f.write_attr(kRoot, "segment_s", p.segment_s);
+  f.write_attr(kRoot, "segment_samples", std::int64_t{p.segment_samples});
   f.write_attr(kRoot, "pad_mode", p.pad_mode);
   f.write_attr(kRoot, "classes", p.classes);
   f.write_attr(kRoot, "genre_version", p.genre_version);
@@ -61,6 +62,7 @@ DatasetParams read_params(const h5::File& f) {
   p.n_mels = int_attr(f, "n_mels");
   p.n_mfcc = int_attr(f, "n_mfcc");
   p.segment_s = f.read_attr_double(kRoot, "segment_s");
+  p.segment_samples = static_cast<int>(f.read_attr_int(kRoot, "segment_samples"));
   p.pad_mode = f.read_attr_string(kRoot, "pad_mode");
   p.classes = f.read_attr_strings(kRoot, "classes");
   p.genre_version = f.read_attr_string(kRoot, "genre_version");
@@ -87,8 +89,8 @@ void append(std::vector<T>& out, const std::vector<T>& in) {
 
 ShardWriter::ShardWriter(fs::path final_path, DatasetParams params)
     : final_path_(std::move(final_path)), params_(std::move(params)) {
-  if (params_.frames <= 0 || params_.dims <= 0)
-    throw Error(final_path_.string() + ": frames and dims must be positive (got " + std::to_string(params_.frames) +
+  if (!params_.valid_shape())
+    throw Error(final_path_.string() + ": frames and dims must be positive, or both 0 with a table (got " + std::to_string(params_.frames) +
                 ", " + std::to_string(params_.dims) + ")");
 }
 
@@ -187,8 +189,8 @@ void ShardWriter::commit() {
 ShardReader::ShardReader(fs::path path) : path_(std::move(path)) {
   const h5::File f = h5::File::open_read(path_);
   params_ = read_params(f);
-  if (params_.frames <= 0 || params_.dims <= 0)
-    throw Error(path_.string() + ": frames and dims attributes must be positive");
+  if (!params_.valid_shape())
+    throw Error(path_.string() + ": frames and dims attributes must be positive (or 0 for a table-only shard)");
 
   const Shape label_shape = f.shape("/segments/label");
   if (label_shape.size() != 1) throw Error(path_.string() + ": /segments/label: expected 1-D, got " + shape_text(label_shape));

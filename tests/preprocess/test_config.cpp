@@ -57,3 +57,44 @@ TEST(PreprocessConfig, RejectsBadValuesNamingTheOption) {
   c.output = d / "file" / "out";
   EXPECT_NE(error_of(c).find("not writable"), std::string::npos);
 }
+
+TEST(PreprocessConfig, KaggleCompatIsReflectionAndOneSampleShorterSegments) {
+  genre::test::TempDir d;
+  auto c = valid(d);
+  EXPECT_EQ(c.segment_length(), 66150u);
+  c.compat = "kaggle";
+  c.validate();
+  EXPECT_EQ(c.segment_samples(), 66150u);
+  EXPECT_EQ(c.segment_length(), 66149u);
+  EXPECT_EQ(c.features.stft.pad_mode, dsp::PadMode::Reflect);
+  c = valid(d);
+  c.compat = "librosa08";
+  EXPECT_NE(error_of(c).find("--compat"), std::string::npos);
+}
+
+TEST(PreprocessConfig, TableModesAndTheirChecks) {
+  genre::test::TempDir d;
+  auto c = valid(d);
+  EXPECT_EQ(c.mode(), preprocess::PreprocessConfig::Mode::Audio);
+  c.export_csv = d / "csv";
+  EXPECT_NE(error_of(c).find("add --table"), std::string::npos);
+  c.table = true;
+  EXPECT_EQ(error_of(c), "");
+  // Export only: --output must hold a finished dataset.
+  c = valid(d);
+  c.input.clear();
+  c.export_csv = d / "csv";
+  EXPECT_EQ(c.mode(), preprocess::PreprocessConfig::Mode::ExportOnly);
+  EXPECT_NE(error_of(c).find("dataset.json does not exist"), std::string::npos);
+  // From a CSV: replaces --input, needs an existing file and a track split.
+  c = valid(d);
+  c.from_csv = d / "features.csv";
+  EXPECT_EQ(c.mode(), preprocess::PreprocessConfig::Mode::FromCsv);
+  EXPECT_NE(error_of(c).find("only one"), std::string::npos);
+  c.input.clear();
+  EXPECT_NE(error_of(c).find("not an existing file"), std::string::npos);
+  genre::test::write_file(d / "features.csv", "filename\n");
+  EXPECT_EQ(error_of(c), "");
+  c.split = "segment:0.8,0.2";
+  EXPECT_NE(error_of(c).find("track splits"), std::string::npos);
+}

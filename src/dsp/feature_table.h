@@ -1,0 +1,99 @@
+#pragma once
+// The GTZAN feature table (Kaggle's features_3_sec.csv / features_30_sec.csv,
+// computed there with librosa): one row of summary numbers per signal, a 3-s
+// segment or a whole track. Columns, spelled as in the Kaggle files:
+//   length (samples), chroma_stft_mean/var, rms_mean/var,
+//   spectral_centroid_mean/var, spectral_bandwidth_mean/var, rolloff_mean/var,
+//   zero_crossing_rate_mean/var, harmony_mean/var, perceptr_mean/var, tempo,
+//   mfcc1_mean, mfcc1_var, ..., mfcc20_mean, mfcc20_var
+// (Kaggle's filename and label are metadata, not features, and are not here).
+// Means and variances (population, ddof 0) run over every element of each
+// librosa array: chroma over all 12 x frames values, MFCC per coefficient,
+// harmony/perceptr over the harmonic/percussive signals' samples.
+//
+// Every stage follows librosa 0.9.2's defaults (shared/reference/librosa
+// README): STFT n_fft 2048, hop 512, periodic Hann, centred, zero or
+// reflection padding (the pad mode of the StftParams; Kaggle's published
+// numbers used reflection); 128 Slaney mel bands, power_to_db top_db 80,
+// 20 MFCC; chroma with estimated tuning; HPSS kernel 31; tempo as
+// librosa.beat.tempo.
+//
+// Set-up (FFTW plans, filter banks, DCT) happens once in the constructor;
+// compute() shares every intermediate: one STFT per signal feeds the power
+// spectrum (mel, chroma), the magnitude (centroid, bandwidth, rolloff, HPSS)
+// and the complex spectrum (HPSS's inverse STFT); one log-mel feeds MFCC and
+// the onset envelope behind tempo. Not thread-safe: one per thread.
+#include <complex>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "dsp/chroma.h"
+#include "dsp/dct.h"
+#include "dsp/feature_params.h"
+#include "dsp/hpss.h"
+#include "dsp/mel.h"
+#include "dsp/spectral.h"
+#include "dsp/stft.h"
+#include "dsp/tempo.h"
+
+namespace genre::dsp {
+
+// CPU seconds (of the calling thread) per stage since the last reset, for
+// the benchmark's split.
+struct TableTimings {
+  double stft = 0;      // STFT, power, magnitude, mel, centroid/bandwidth/rolloff
+  double mfcc = 0;      // power_to_db, DCT
+  double tempo = 0;     // onset envelope, tempogram
+  double chroma = 0;    // tuning estimate, filter bank, chroma
+  double framewise = 0; // zero-crossing rate, RMS
+  double hpss = 0;      // median filters, masks, inverse STFT
+  double summary = 0;   // means and variances
+  double total() const { return stft + mfcc + tempo + chroma + framewise + hpss + summary; }
+};
+
+class FeatureTable {
+ public:
+  static constexpr int kMels = 128;
+  static constexpr int kMfcc = 20;
+  static constexpr double kTopDb = 80.0;
+  static constexpr std::size_t kHpssKernel = 31;
+
+  // The columns of a row, in order (58: length and Kaggle's 57 features).
+  static const std::vector<std::string>& columns();
+
+  // Throws genre::UsageError for STFT parameters out of range.
+  explicit FeatureTable(const StftParams& stft);
+
+  const StftParams& stft_params() const { return stft_.params(); }
+  std::size_t frames(std::size_t n_samples) const { return stft_.frames(n_samples); }
+
+  // One row for samples[0, n), n >= 1: columns().size() floats.
+  void compute(const float* samples, std::size_t n, float* row);
+
+  // The last compute()'s log-mel spectrogram, [frames][kMels] (row per
+  // frame): exactly what the MFCC / log-mel front end computes from the same
+  // STFT parameters (feature_extractor.h), so callers can reuse it.
+  const std::vector<float>& log_mel() const { return log_mel_; }
+
+  const TableTimings& timings() const { return timings_; }
+  void reset_timings() { timings_ = TableTimings{}; }
+
+ private:
+  Stft stft_;
+  MelFilterbank mel_;
+  Dct dct_;
+  SpectralShapeAnalyzer shape_;
+  Chroma chroma_;
+  TempoEstimator tempo_;
+  Hpss hpss_;
+  TableTimings timings_;
+
+  // Scratch, grown to the longest signal seen.
+  std::vector<float> power_, magnitude_, log_mel_, mfcc_, chroma_values_, onset_, rms_;
+  std::vector<std::complex<float>> spectrum_;
+  std::vector<double> centroid_, bandwidth_, rolloff_, zcr_;
+  std::vector<float> harmonic_, percussive_;
+};
+
+}  // namespace genre::dsp
