@@ -1,0 +1,88 @@
+// `genre search`: options -> SearchOptions -> run_search, under mpiexec, srun
+// or alone.
+#include "search/search_command.h"
+
+#include <iostream>
+
+#include "cli/options.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "dist/communicator.h"
+#include "search/commands.h"
+#include "search/sweep.h"
+#include "search/train_runner.h"
+#include "train/stop_signal.h"
+
+namespace genre::search {
+
+namespace {
+
+SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet) {
+  namespace po = cli::po;
+  SearchOptions o;
+  std::string spec, data, out;
+  po::options_description opts("options");
+  opts.add_options()
+      ("spec", po::value(&spec), "the sweep spec (YAML: method, metric, parameters, base, early_terminate, ...)")
+      ("data", po::value(&data), "dataset.json (or its folder) from genre preprocess")
+      ("out", po::value(&out), "the run folder, e.g. runs/NAME: journal.jsonl, trials/, leaderboard.*, report.html, best.yaml")
+      ("resume", po::bool_switch(&o.resume), "continue the sweep journaled in --out (--spec defaults to its sweep.yaml); "
+                                            "finished, failed and pruned trials are kept, running ones restart from their checkpoint")
+      ("quiet", po::bool_switch(quiet), "print warnings and errors only");
+  const auto vm = cli::parse(
+      {"search", "mpiexec -n 1+G*K genre search --spec SWEEP.yaml --data dataset.json --out runs/NAME [--resume]",
+       "Runs a hyperparameter sweep: rank 0 coordinates and trains nothing; the other ranks form groups of the "
+       "spec's ranks_per_trial, each training one trial at a time data-parallel and reporting every epoch. Every "
+       "event goes to runs/NAME/journal.jsonl before it is acted on, so a killed job continues with --resume. "
+       "SIGTERM makes running trials checkpoint and the command exit 143. Alone (no mpiexec) one process does both."},
+      opts, argc, argv);
+  *help = !vm.has_value();
+  o.spec = spec;
+  o.data = data;
+  o.out = out;
+  return o;
+}
+
+}  // namespace
+
+int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
+  dist::Environment mpi(&argc, &argv);
+  const dist::Comm world = dist::Comm::world();
+  const bool root = world.rank() == 0;
+  bool started = false;
+  const int code = cli::guarded("search", [&] {
+    bool help = false, quiet = false;
+    SearchOptions options;
+    try {
+      options = parse_options(argc, argv, &help, &quiet);
+      if (help) return 0;
+    } catch (...) {
+      if (!root) return 2;  // every rank sees the same arguments; rank 0 speaks
+      throw;
+    }
+    log::setup(world.rank(), quiet);
+    train::install_stop_signal();
+    const dist::LocalRank local = dist::local_rank(world);
+    const RunnerContext context{options.data, NodePlacement{local.rank, local.size}, train::stop_requested};
+    started = true;
+    try {
+      const SearchOutcome outcome = run_search(
+          options, world, [&] { return make_runner(context); }, train::stop_requested, root ? &std::cout : nullptr);
+      return outcome.interrupted ? train::kInterruptedExitCode : 0;
+    } catch (const UsageError&) {
+      if (!root) return 2;  // rank 0 found it and told everyone; rank 0 speaks
+      throw;
+    }
+  });
+  // A rank that failed mid-run may leave others waiting on it: end the job.
+  if (code == 1 && started && world.size() > 1) dist::Environment::abort(code);
+  return code;
+}
+
+int search_main(int argc, char** argv) {
+  return run_search_command(argc, argv, [](const RunnerContext& c) -> std::unique_ptr<TrialRunner> {
+    return std::make_unique<TrainRunner>(c.data, c.node, c.stop_requested);
+  });
+}
+
+}  // namespace genre::search

@@ -1,0 +1,276 @@
+#include "search/spec.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "common/error.h"
+#include "search/yaml_json.h"
+
+namespace genre::search {
+
+namespace {
+
+[[noreturn]] void bad(const std::string& key, const std::string& problem) { throw UsageError(key + ": " + problem); }
+
+std::string show(const YAML::Node& n) {
+  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsMap()) return "a mapping";
+  if (n.IsSequence()) return "a list";
+  return "nothing";
+}
+
+std::string text(const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar() || n.Scalar().empty()) bad(key, "must be a non-empty text (got " + show(n) + ")");
+  return n.Scalar();
+}
+
+std::int64_t integer(const YAML::Node& n, const std::string& key, std::int64_t lo, std::int64_t hi) {
+  const auto v = n.IsScalar() ? yaml_to_json(n, key) : nlohmann::json();
+  if (!v.is_number_integer()) bad(key, "must be an integer (got " + show(n) + ")");
+  const auto i = v.get<std::int64_t>();
+  if (i < lo || i > hi)
+    bad(key, "must be " + (hi == std::numeric_limits<std::int64_t>::max() ? "at least " + std::to_string(lo)
+                                                                           : "in " + std::to_string(lo) + ".." + std::to_string(hi)) +
+                 " (got " + std::to_string(i) + ")");
+  return i;
+}
+
+void known_keys(const YAML::Node& map, const std::string& where, const std::set<std::string>& keys) {
+  for (const auto& kv : map) {
+    const std::string k = kv.first.Scalar();
+    if (keys.count(k)) continue;
+    std::string list;
+    for (const auto& x : keys) list += (list.empty() ? "" : ", ") + x;
+    bad(where.empty() ? k : where + "." + k, "unknown key (known: " + list + ")");
+  }
+}
+
+Method parse_method(const std::string& s) {
+  if (s == "grid") return Method::kGrid;
+  if (s == "random") return Method::kRandom;
+  bad("method", "unknown method '" + s + "' (supported: grid, random)");
+}
+
+MetricSpec parse_metric(const YAML::Node& n) {
+  if (!n.IsMap()) bad("metric", "must be a mapping {name: ..., goal: maximize | minimize}");
+  known_keys(n, "metric", {"name", "goal"});
+  MetricSpec m;
+  if (!n["name"]) bad("metric.name", "is required");
+  m.name = text(n["name"], "metric.name");
+  if (n["goal"]) m.goal = parse_goal(text(n["goal"], "metric.goal"));
+  return m;
+}
+
+AshaSpec parse_asha(const YAML::Node& n, const nlohmann::json& base) {
+  if (!n.IsMap()) bad("early_terminate", "must be a mapping {type: asha, min_epochs, eta, max_epochs}");
+  known_keys(n, "early_terminate", {"type", "min_epochs", "eta", "max_epochs"});
+  if (!n["type"]) bad("early_terminate.type", "is required (asha)");
+  const std::string type = text(n["type"], "early_terminate.type");
+  if (type != "asha") bad("early_terminate.type", "unknown type '" + type + "' (supported: asha)");
+  AshaSpec a;
+  constexpr std::int64_t kMaxEpochs = 100000;
+  if (n["min_epochs"]) a.min_epochs = static_cast<int>(integer(n["min_epochs"], "early_terminate.min_epochs", 1, kMaxEpochs));
+  if (n["eta"]) a.eta = static_cast<int>(integer(n["eta"], "early_terminate.eta", 2, 1000));
+  if (n["max_epochs"]) {
+    a.max_epochs = static_cast<int>(integer(n["max_epochs"], "early_terminate.max_epochs", 1, kMaxEpochs));
+  } else if (const auto* e = find_dotted(base, kEpochsKey); e && e->is_number_integer()) {
+    a.max_epochs = e->get<int>();
+  } else {
+    bad("early_terminate.max_epochs", std::string("is required (or set ") + kEpochsKey + " in base)");
+  }
+  if (a.max_epochs < a.min_epochs)
+    bad("early_terminate.max_epochs", "must be at least min_epochs (" + std::to_string(a.max_epochs) + " < " +
+                                          std::to_string(a.min_epochs) + ")");
+  return a;
+}
+
+// Training configs may spell a key dotted ("train.epochs: 5") or nested; the
+// sweep overrides by path, so every key is nested here.
+void merge_at(nlohmann::json& out, const std::string& path, const nlohmann::json& v) {
+  for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1))
+    if (const auto* p = find_dotted(out, path.substr(0, dot)); p && !p->is_object())
+      bad("base." + path, "is given twice (base." + path.substr(0, dot) + " is not a mapping)");
+  const auto* existing = find_dotted(out, path);
+  if (!existing) {
+    set_dotted(out, path, v);
+    return;
+  }
+  if (!existing->is_object() || !v.is_object()) bad("base." + path, "is given twice (once dotted, once nested)");
+  for (const auto& [k, x] : v.items()) merge_at(out, path + "." + k, x);
+}
+
+nlohmann::json nest_dotted(const nlohmann::json& j) {
+  if (!j.is_object()) return j;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [k, v] : j.items()) merge_at(out, k, nest_dotted(v));
+  return out;
+}
+
+nlohmann::json parse_base(const YAML::Node& n, const std::filesystem::path& dir) {
+  if (n.IsMap()) return nest_dotted(yaml_to_json(n, "base"));
+  if (!n.IsScalar()) bad("base", "must be a mapping (the training config) or the path of a training job file");
+  const std::filesystem::path file = dir / n.Scalar();
+  YAML::Node doc;
+  try {
+    doc = YAML::LoadFile(file.string());
+  } catch (const YAML::BadFile&) {
+    bad("base", "cannot read '" + file.string() + "'");
+  } catch (const YAML::Exception& e) {
+    bad("base", file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (!doc.IsMap()) bad("base", "'" + file.string() + "' does not hold a mapping");
+  return nest_dotted(yaml_to_json(doc, "base"));
+}
+
+SweepSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
+  if (!root.IsMap()) bad("(top level)", "a sweep spec must be a mapping");
+  known_keys(root, "", {"name", "description", "method", "metric", "max_trials", "seed", "ranks_per_trial",
+                        "early_terminate", "base", "parameters"});
+  SweepSpec s;
+  if (root["name"]) s.name = text(root["name"], "name");
+  if (!root["method"]) bad("method", "is required (grid or random)");
+  s.method = parse_method(text(root["method"], "method"));
+  if (root["metric"]) s.metric = parse_metric(root["metric"]);
+  if (root["max_trials"]) s.max_trials = static_cast<int>(integer(root["max_trials"], "max_trials", 1, 1000000));
+  if (root["seed"])
+    s.seed = static_cast<std::uint64_t>(integer(root["seed"], "seed", 0, std::numeric_limits<std::int64_t>::max()));
+  if (root["ranks_per_trial"])
+    s.ranks_per_trial = static_cast<int>(integer(root["ranks_per_trial"], "ranks_per_trial", 1, 1 << 20));
+  if (root["base"]) s.base = parse_base(root["base"], dir);
+  if (root["early_terminate"]) s.asha = parse_asha(root["early_terminate"], s.base);
+  if (!root["parameters"]) bad("parameters", "is required (the values to sweep)");
+  s.parameters = parse_parameters(root["parameters"], "parameters");
+  return s;
+}
+
+}  // namespace
+
+const char* method_name(Method m) { return m == Method::kGrid ? "grid" : "random"; }
+const char* goal_name(Goal g) { return g == Goal::kMaximize ? "maximize" : "minimize"; }
+
+Goal parse_goal(const std::string& s) {
+  if (s == "maximize") return Goal::kMaximize;
+  if (s == "minimize") return Goal::kMinimize;
+  bad("metric.goal", "must be maximize or minimize (got '" + s + "')");
+}
+
+std::string MetricSpec::test_name() const {
+  if (name.rfind("val_", 0) == 0) return "test_" + name.substr(4);
+  return "test_" + name;
+}
+
+std::vector<int> AshaSpec::rungs() const {
+  std::vector<int> out;
+  for (long long r = min_epochs; r < max_epochs; r *= eta) out.push_back(static_cast<int>(r));
+  return out;
+}
+
+void SweepSpec::validate() const {
+  try {
+    if (parameters.empty()) bad("parameters", "is empty: nothing to sweep");
+    if (metric.name.rfind("test_", 0) == 0)
+      bad("metric.name", "'" + metric.name + "' is a test metric; sweeps choose by a validation metric (val_...)");
+    if (method == Method::kRandom && !max_trials) bad("max_trials", "is required for method random");
+    if (method == Method::kGrid) {
+      double size = 1;
+      for (const auto& p : parameters) size *= static_cast<double>(p.grid_values().size());
+      if (size > 1e6) bad("parameters", "the grid has " + std::to_string(size) + " points; narrow it");
+    }
+    for (const auto& p : parameters) {
+      if (asha && p.name == kEpochsKey)
+        bad("parameters." + p.name, "cannot be swept with early_terminate: asha sets epochs to max_epochs");
+      if (p.name == kMetricKey)
+        bad("parameters." + p.name, "cannot be swept: it is the sweep's metric.name");
+      for (const auto& q : parameters)
+        if (&p != &q && q.name.rfind(p.name + ".", 0) == 0)
+          bad("parameters." + q.name, "lies inside parameters." + p.name + ", which is also swept");
+      // A dotted name must not run through a base value that is not a mapping.
+      for (std::size_t dot = p.name.find('.'); dot != std::string::npos; dot = p.name.find('.', dot + 1)) {
+        const auto* v = find_dotted(base, p.name.substr(0, dot));
+        if (v && !v->is_object())
+          bad("parameters." + p.name, "base." + p.name.substr(0, dot) + " is " + v->dump() + ", not a mapping");
+      }
+    }
+  } catch (const UsageError& e) {
+    throw UsageError(origin + ": " + e.what());
+  }
+}
+
+int SweepSpec::trial_count() const {
+  if (method == Method::kRandom) return max_trials.value_or(0);
+  double size = 1;
+  for (const auto& p : parameters) size *= static_cast<double>(p.grid_values().size());
+  const int grid = static_cast<int>(size);
+  return max_trials ? std::min(*max_trials, grid) : grid;
+}
+
+nlohmann::json SweepSpec::trial_config(const nlohmann::json& params) const {
+  nlohmann::json config = base;
+  for (const auto& p : parameters) set_dotted(config, p.name, params.at(p.name));
+  if (asha) set_dotted(config, kEpochsKey, asha->max_epochs);
+  set_dotted(config, kMetricKey, metric.name);
+  return config;
+}
+
+SweepSpec parse_spec_text(const std::string& yaml, const std::string& origin, const std::filesystem::path& dir) {
+  try {
+    YAML::Node root;
+    try {
+      root = YAML::Load(yaml);
+    } catch (const YAML::Exception& e) {
+      throw UsageError("line " + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
+    }
+    SweepSpec s = parse(root, dir);
+    s.origin = origin;
+    return s;
+  } catch (const UsageError& e) {
+    throw UsageError(origin + ": " + e.what());
+  } catch (const Error& e) {  // yaml_to_json's structural complaints
+    throw UsageError(origin + ": " + e.what());
+  }
+}
+
+SweepSpec parse_spec_file(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw UsageError(file.string() + ": cannot read the sweep spec");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_spec_text(text.str(), file.string(), file.parent_path());
+}
+
+void set_dotted(nlohmann::json& config, const std::string& path, const nlohmann::json& value) {
+  nlohmann::json* at = &config;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!at->is_object()) *at = nlohmann::json::object();
+    if (dot == std::string::npos) {
+      (*at)[key] = value;
+      return;
+    }
+    at = &(*at)[key];
+    start = dot + 1;
+  }
+}
+
+const nlohmann::json* find_dotted(const nlohmann::json& config, const std::string& path) {
+  const nlohmann::json* at = &config;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!at->is_object()) return nullptr;
+    const auto it = at->find(key);
+    if (it == at->end()) return nullptr;
+    if (dot == std::string::npos) return &*it;
+    at = &*it;
+    start = dot + 1;
+  }
+}
+
+}  // namespace genre::search

@@ -1,0 +1,186 @@
+#include "search/sweep.h"
+
+#include <chrono>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "search/algorithm.h"
+#include "search/journal.h"
+#include "search/leaderboard.h"
+
+namespace genre::search {
+
+namespace {
+
+constexpr std::size_t kMaxValidatedTrials = 10000;
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw UsageError(file.string() + ": cannot read the sweep spec");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+  const auto tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << text;
+    if (!out.flush()) throw Error(tmp + ": cannot write");
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+struct Prepared {
+  SweepSpec spec;
+  std::string spec_text;
+  std::vector<nlohmann::json> events;
+  int groups = 0;
+};
+
+// Rank 0: everything that can be wrong with the request, before any work.
+Prepared prepare(const SearchOptions& o, int world_size, const TrialRunner& runner) {
+  Prepared p;
+  const auto copy = o.out / "sweep.yaml";
+  const std::filesystem::path spec_file = o.spec.empty() ? copy : o.spec;
+  p.spec_text = read_text(spec_file);
+  p.spec = parse_spec_text(p.spec_text, spec_file.string(), spec_file.parent_path());
+  if (p.spec.name.empty()) p.spec.name = std::filesystem::absolute(o.out).lexically_normal().filename().string();
+  p.spec.validate();
+  const int rpt = p.spec.ranks_per_trial;
+  if (world_size == 1) {
+    if (rpt != 1)
+      throw UsageError(spec_file.string() + ": ranks_per_trial: " + std::to_string(rpt) +
+                       " ranks per trial need mpiexec -n 1+" + std::to_string(rpt) + "k (one coordinator, k groups)");
+    p.groups = 1;
+  } else {
+    const int workers = world_size - 1;
+    if (workers < rpt || workers % rpt != 0)
+      throw UsageError(spec_file.string() + ": ranks_per_trial: " + std::to_string(rpt) + " does not divide the " +
+                       std::to_string(workers) + " worker ranks of this job (" + std::to_string(world_size) +
+                       " ranks, rank 0 coordinates): run with -n 1+" + std::to_string(rpt) + "k");
+    p.groups = workers / rpt;
+  }
+  // Every config the sweep will train must be one the trainer accepts.
+  auto proposer = make_algorithm(p.spec);
+  for (std::size_t i = 0; i < kMaxValidatedTrials; ++i) {
+    const auto params = proposer->next_config();
+    if (!params) break;
+    try {
+      runner.validate(p.spec.trial_config(*params), p.spec.metric);
+    } catch (const std::exception& e) {
+      throw UsageError(spec_file.string() + ": trial " + std::to_string(i) + " " + params->dump() + ": " + describe(e));
+    }
+  }
+  p.events = read_journal(o.out / "journal.jsonl").events;
+  return p;
+}
+
+void render(const std::filesystem::path& run_dir) {
+  const SweepState state = load_sweep(run_dir);
+  write_leaderboard(run_dir, state, make_leaderboard(state));
+}
+
+}  // namespace
+
+void SearchOptions::validate() const {
+  if (out.empty()) throw UsageError("--out is required (the run folder, e.g. runs/NAME)");
+  const bool has_journal = std::filesystem::exists(out / "journal.jsonl");
+  if (spec.empty() && !(resume && std::filesystem::exists(out / "sweep.yaml")))
+    throw UsageError("--spec is required (with --resume it defaults to the run's sweep.yaml, which " +
+                     (out / "sweep.yaml").string() + " is not)");
+  if (!spec.empty() && !std::filesystem::is_regular_file(spec))
+    throw UsageError("--spec: " + spec.string() + " is not a file");
+  if (data.empty()) throw UsageError("--data is required (a dataset.json from genre preprocess)");
+  if (!std::filesystem::exists(data)) throw UsageError("--data: " + data.string() + " does not exist");
+  if (has_journal && !resume)
+    throw UsageError("--out: " + out.string() +
+                     " already holds a sweep (journal.jsonl): pass --resume to continue it, or choose another --out");
+  if (std::filesystem::exists(out) && !std::filesystem::is_directory(out))
+    throw UsageError("--out: " + out.string() + " is not a folder");
+}
+
+SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, const RunnerFactory& make_runner,
+                         const std::function<bool()>& stop_requested, std::ostream* report) {
+  const bool root = world.rank() == 0;
+  std::unique_ptr<TrialRunner> runner = make_runner();
+  std::optional<Prepared> prepared;
+  std::string verdict;
+  if (root) {
+    try {
+      options.validate();
+      prepared = prepare(options, world.size(), *runner);
+      verdict = nlohmann::json{{"ok", true}, {"ranks_per_trial", prepared->spec.ranks_per_trial}}.dump();
+    } catch (const UsageError& e) {
+      verdict = nlohmann::json{{"ok", false}, {"usage", true}, {"error", e.what()}}.dump();
+    } catch (const std::exception& e) {  // e.g. an unreadable journal: still every rank must hear of it
+      verdict = nlohmann::json{{"ok", false}, {"usage", false}, {"error", describe(e)}}.dump();
+    }
+  }
+  const auto decision = nlohmann::json::parse(world.broadcast(verdict, 0));
+  if (!decision.at("ok").get<bool>()) {
+    if (decision.at("usage").get<bool>()) throw UsageError(decision.at("error").get<std::string>());
+    throw Error(decision.at("error").get<std::string>());
+  }
+  const int rpt = decision.at("ranks_per_trial").get<int>();
+
+  SearchOutcome outcome;
+  if (!root) {
+    // Worker ranks: groups of rpt consecutive ranks after the coordinator.
+    const int index = (world.rank() - 1) / rpt;
+    const dist::Comm group = world.split(index, world.rank());
+    outcome.interrupted = work(world, group, index, *runner);
+    return outcome;
+  }
+
+  // Rank 0 takes part in the split (it is collective) but joins no group;
+  // alone, it is a group of one itself.
+  const dist::Comm self = world.size() > 1 ? world.split(MPI_UNDEFINED, 0) : world.split(0, 0);
+  Prepared& p = *prepared;
+  std::filesystem::create_directories(options.out / "trials");
+  write_text(options.out / "sweep.yaml", p.spec_text);
+  Coordinator coordinator(p.spec, options.out, p.events);
+  auto last_render = std::chrono::steady_clock::now();
+  coordinator.on_trial_end = [&](int) {
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_render).count() < options.render_every_s)
+      return;
+    try {
+      render(options.out);
+    } catch (const std::exception& e) {
+      spdlog::warn("could not render the leaderboard: {}", describe(e));
+    }
+    last_render = std::chrono::steady_clock::now();
+  };
+  coordinator.start(p.groups);
+  spdlog::info("sweep {}: {} trials ({} {}{}), {} group(s) of {} rank(s){}", p.spec.name, coordinator.total(),
+               method_name(p.spec.method), p.spec.metric.name, p.spec.asha ? ", ASHA" : "", p.groups, rpt,
+               p.events.empty() ? "" : "; resuming the journal");
+  outcome.stats = world.size() > 1 ? serve(coordinator, world, p.groups, rpt, stop_requested)
+                                   : run_alone(coordinator, *runner, self, stop_requested);
+  outcome.interrupted = coordinator.interrupted();
+  outcome.trials = coordinator.total();
+  coordinator.close();
+  const std::string table = render_run(options.out, 10);
+  if (report) {
+    *report << "\nsweep " << p.spec.name << (outcome.interrupted ? " interrupted (continue with --resume)" : " done")
+            << ": " << (options.out / "leaderboard.md").string() << ", " << (options.out / "report.html").string()
+            << "\n"
+            << table;
+  }
+  return outcome;
+}
+
+std::string render_run(const std::filesystem::path& run_dir, std::size_t max_rows) {
+  const SweepState state = load_sweep(run_dir);
+  const Leaderboard lb = make_leaderboard(state);
+  write_leaderboard(run_dir, state, lb);
+  std::string text = leaderboard_text(lb, max_rows);
+  if (lb.best()) text += "best: trial " + std::to_string(lb.best()->trial.id) + " -> " + (run_dir / "best.yaml").string() + "\n";
+  return text;
+}
+
+}  // namespace genre::search

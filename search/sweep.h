@@ -1,0 +1,49 @@
+#pragma once
+// `genre search` as a library call: check everything on rank 0 before any
+// work (spec, rank count, every trial's config, the journal against the spec),
+// then split the ranks into the coordinator and worker groups and run the
+// sweep to its end or until the job is told to stop.
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+
+#include "dist/mpi.h"
+#include "search/mpi_sweep.h"
+#include "search/trial_runner.h"
+
+namespace genre::search {
+
+struct SearchOptions {
+  std::filesystem::path spec;  // the sweep spec; with resume it may be empty (the run's sweep.yaml is used)
+  std::filesystem::path data;  // dataset.json (or its folder), handed to the runner
+  std::filesystem::path out;   // runs/<name>: journal.jsonl, sweep.yaml, trials/, leaderboard files
+  bool resume = false;         // continue the journal in `out` (a fresh start when there is none)
+  double render_every_s = 5;   // the leaderboard is re-rendered at most this often while trials end
+
+  // Checks the options alone (paths present, a journal only with resume).
+  // Throws UsageError naming the option.
+  void validate() const;
+};
+
+// Makes the runner a rank trains trials with (every rank makes its own; rank
+// 0 uses its one to validate configs).
+using RunnerFactory = std::function<std::unique_ptr<TrialRunner>()>;
+
+struct SearchOutcome {
+  bool interrupted = false;  // the job was told to stop: exit 143, --resume continues
+  SweepStats stats;          // rank 0: timings; workers: empty
+  int trials = 0;            // rank 0: the sweep's trial count
+};
+
+// Collective over world. Throws UsageError on every rank (rank 0's message)
+// when the checks fail, before anything is written. `report` (rank 0) gets
+// the final short table.
+SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, const RunnerFactory& make_runner,
+                         const std::function<bool()>& stop_requested, std::ostream* report);
+
+// The leaderboard of a run folder, rendered from its journal; returns the
+// short table (at most max_rows rows).
+std::string render_run(const std::filesystem::path& run_dir, std::size_t max_rows);
+
+}  // namespace genre::search

@@ -1,0 +1,142 @@
+#include "search/train_runner.h"
+
+#include <thread>
+
+#include "common/error.h"
+#include "data/dataset.h"
+#include "dist/communicator.h"
+#include "train/config.h"
+#include "train/data_parallel.h"
+#include "train/metrics.h"
+#include "train/trainer.h"
+#include "train/training_data.h"
+
+namespace genre::search {
+
+namespace {
+
+// The per-epoch metrics the trainer reports on validation, by name.
+const char* const kEpochMetrics[] = {"val_accuracy", "val_track_accuracy", "val_macro_f1", "val_loss"};
+
+// The journal keeps an epoch's scalars only (the per-class detail stays in the
+// trial's metrics.jsonl).
+nlohmann::json scalars(const nlohmann::json& line) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [k, v] : line.items())
+    if (v.is_number() && k != "epoch") out[k] = v;
+  return out;
+}
+
+nlohmann::json confusion_of(const train::Metrics& m, const std::vector<std::string>& classes) {
+  const std::size_t n = classes.size();
+  nlohmann::json matrix = nlohmann::json::array();
+  for (std::size_t i = 0; i < n; ++i) {
+    nlohmann::json row = nlohmann::json::array();
+    for (std::size_t j = 0; j < n; ++j) row.push_back(m.confusion.at(i * n + j));
+    matrix.push_back(row);
+  }
+  return {{"split", "test"}, {"classes", classes}, {"matrix", matrix}};
+}
+
+}  // namespace
+
+TrainRunner::TrainRunner(std::filesystem::path data, NodePlacement node, std::function<bool()> stop_requested)
+    : data_path_(std::move(data)), node_(node), stop_requested_(std::move(stop_requested)) {}
+
+TrainRunner::~TrainRunner() = default;
+
+void TrainRunner::validate(const nlohmann::json& config, const MetricSpec& metric) const {
+  bool known = false;
+  for (const char* m : kEpochMetrics) known = known || metric.name == m;
+  if (!known)
+    throw UsageError("metric.name: '" + metric.name +
+                     "' is not a validation metric the trainer reports every epoch (val_accuracy, "
+                     "val_track_accuracy, val_macro_f1, val_loss)");
+  if (train::metric_maximized(metric.name) != (metric.goal == Goal::kMaximize))
+    throw UsageError("metric.goal: " + metric.name + " is " +
+                     (train::metric_maximized(metric.name) ? "maximized" : "minimized") + ", not " +
+                     goal_name(metric.goal) + "d");
+  try {
+    (void)train::config_from_json(config, "training config");
+  } catch (const std::exception& e) {
+    // Whatever the trainer finds wrong with a config is a usage error of the spec.
+    throw UsageError(describe(e));
+  }
+}
+
+const train::TrainingData& TrainRunner::data_for(train::InputKind kind) {
+  auto& slot = loaded_[static_cast<int>(kind)];
+  if (!slot) {
+    if (!dataset_) dataset_ = std::make_unique<data::Dataset>(data::Dataset::open(data_path_));
+    slot = std::make_unique<train::TrainingData>(train::load_training_data(*dataset_, kind));
+  }
+  return *slot;
+}
+
+TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& group, const EpochCallback& on_epoch) {
+  try {
+    train::TrainConfig config = train::config_from_json(trial.config, "trial " + std::to_string(trial.trial));
+    if (!dataset_) dataset_ = std::make_unique<data::Dataset>(data::Dataset::open(data_path_));
+    const bool has_table = !dataset_->manifest().params.table_columns.empty();
+    const train::TrainingData& data = data_for(train::resolve_input(config.data.input, config.model.name, has_table));
+
+    torch::Device device = dist::pick_device(config.train.device, group);
+    if (device.is_cuda()) {
+      // One GPU per rank across the whole node, not per group: groups share nodes.
+      const int gpus = static_cast<int>(torch::cuda::device_count());
+      device = torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(node_.rank % std::max(1, gpus)));
+    } else if (config.train.threads == 0) {
+      // The node's cores shared among the job's ranks on it.
+      const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      torch::set_num_threads(std::max(1, cores / std::max(1, node_.size)));
+    }
+    const auto comm = dist::make_communicator(group, device);
+
+    bool interrupt = false;
+    train::TrainerOptions options;
+    options.out = trial.dir;
+    options.resume = trial.attempt > 1;
+    options.device = device;
+    options.log_epochs = false;  // the coordinator logs the sweep
+    options.hooks.on_epoch = [&](const train::EpochRecord& record) {
+      EpochReport report;
+      report.epoch = record.epoch;
+      report.metrics = scalars(record.to_json(data.classes));
+      report.seconds = record.seconds;
+      switch (on_epoch(report)) {
+        case Verdict::kContinue: return true;
+        case Verdict::kStop: return false;
+        case Verdict::kInterrupt: interrupt = true; return true;  // seen after the next step
+      }
+      return true;
+    };
+    options.hooks.interrupt_requested = [&] { return interrupt || (stop_requested_ && stop_requested_()); };
+
+    train::DataParallelTrainer trainer(config, data, options, *comm);
+    const train::TrainResult r = trainer.run();
+
+    TrialResult result;
+    result.epochs = r.epochs_run;
+    switch (r.outcome) {
+      case train::Outcome::Completed:
+      case train::Outcome::EarlyStopped: result.status = TrialResult::Status::kFinished; break;
+      case train::Outcome::Stopped: result.status = TrialResult::Status::kStopped; break;
+      case train::Outcome::Interrupted: result.status = TrialResult::Status::kInterrupted; return result;
+    }
+    result.final_metrics = {{"best_epoch", r.best_epoch}, {"outcome", train::to_string(r.outcome)}};
+    if (r.has_test) {
+      result.final_metrics["test_loss"] = r.test.loss;
+      result.final_metrics["test_accuracy"] = r.test.accuracy;
+      result.final_metrics["test_track_accuracy"] = r.test.track_accuracy;
+      result.final_metrics["test_macro_f1"] = r.test.macro_f1;
+      result.confusion = confusion_of(r.test, data.classes);
+    }
+    return result;
+  } catch (const c10::Error& e) {
+    // Torch's what() carries a C++ backtrace; the journal wants the message.
+    const std::string msg = e.what_without_backtrace();
+    throw Error((msg.find("out of memory") != std::string::npos ? "out of memory: " : "torch: ") + msg);
+  }
+}
+
+}  // namespace genre::search

@@ -1,0 +1,73 @@
+# Malformed specs and impossible requests: `genre search` exits 2 with one
+# line naming the key and the problem, before any rank starts work (no run
+# folder is created), alone and under mpiexec.
+source "$(dirname "$0")/common.sh"
+echo '{}' > dataset.json  # never read: every case fails before the data is touched
+
+check() {  # check N SPEC_TEXT EXPECTED_PIECE
+  local n=$1 spec=$2 expected=$3
+  printf '%s\n' "$spec" > spec.yaml
+  set +e
+  if [[ $n == 1 ]]; then
+    "$GENRE" search --spec spec.yaml --data dataset.json --out runs/bad > out.txt 2> err.txt
+  else
+    mpirun_n "$n" "$GENRE" search --spec spec.yaml --data dataset.json --out runs/bad > out.txt 2> err.txt
+  fi
+  local rc=$?
+  set -e
+  [[ $rc == 2 ]] || fail "-n $n: expected exit 2, got $rc for:
+$spec
+$(cat err.txt)"
+  grep -qF -- "$expected" err.txt || fail "-n $n: expected '$expected' in: $(cat err.txt)"
+  [[ $(grep -c "genre search: error" err.txt) == 1 ]] || fail "-n $n: one error line, not: $(cat err.txt)"
+  [[ ! -e runs/bad ]] || fail "-n $n: nothing may be written before the checks pass"
+}
+
+base='base: {model: {name: mlp, hidden: [16]}, train: {epochs: 2}}'
+check 1 "method: grid
+parameters: {optim.lr: {values: [0.1]}}
+max_trails: 3" "spec.yaml: max_trails: unknown key"
+check 1 "method: random
+parameters: {optim.lr: {min: 0.1, max: 0.01}}
+max_trials: 3" "spec.yaml: parameters.optim.lr.min: must be below max"
+check 1 "method: grid
+parameters: {optim.lr: {distribution: log_uniform_values, min: 0.001, max: 0.1}}" \
+  "parameters.optim.lr: method grid cannot enumerate the continuous distribution log_uniform_values"
+check 1 "method: grid
+metric: {name: val_f1}
+parameters: {optim.lr: {values: [0.1]}}" "metric.name: 'val_f1' is not a validation metric the trainer reports"
+check 1 "method: grid
+metric: {name: val_loss, goal: maximize}
+parameters: {optim.lr: {values: [0.1]}}" "metric.goal: val_loss is minimized, not maximized"
+# What the trainer rejects names the trial and the training config's key.
+check 1 "method: grid
+$base
+parameters: {optim.lr: {values: [0.1, -1]}}" 'trial 1 {"optim.lr":-1}: training config: optim.lr'
+check 1 "method: grid
+$base
+parameters: {model.hiddn: {values: [[8]]}}" "model.hiddn"
+check 1 "method: grid
+ranks_per_trial: 4
+parameters: {optim.lr: {values: [0.1]}}" "ranks_per_trial: "
+# Under mpiexec every rank stops alike and only rank 0 speaks.
+check 3 "method: grid
+parameters: {optim.lr: {values: [0.1]}}
+max_trails: 3" "spec.yaml: max_trails: unknown key"
+check 3 "method: grid
+$base
+parameters: {optim.lr: {values: [0.1, -1]}}" 'trial 1 {"optim.lr":-1}: training config: optim.lr'
+check 3 "method: grid
+ranks_per_trial: 3
+parameters: {optim.lr: {values: [0.1]}}" "does not divide the 2 worker ranks"
+
+# Options: a missing --data, and an existing sweep without --resume.
+set +e
+"$GENRE" search --spec spec.yaml --data missing.json --out runs/x 2> err.txt; rc=$?
+set -e
+[[ $rc == 2 ]] && grep -q -- "--data: missing.json does not exist" err.txt || fail "a missing --data: $rc $(cat err.txt)"
+mkdir -p runs/old && echo '{"event":"sweep_started"}' > runs/old/journal.jsonl
+set +e
+"$GENRE" search --spec spec.yaml --data dataset.json --out runs/old 2> err.txt; rc=$?
+set -e
+[[ $rc == 2 ]] && grep -q "pass --resume" err.txt || fail "an existing sweep without --resume: $rc $(cat err.txt)"
+echo "bad_specs: ok"
