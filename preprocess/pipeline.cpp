@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <unordered_set>
 
@@ -10,6 +11,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/progress.h"
+#include "common/stop_signal.h"
 #include "data/split.h"
 #include "dsp/feature_extractor.h"
 #include "dsp/feature_table.h"
@@ -163,8 +165,22 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
   std::vector<TrackOutcome> outcomes(plan.files.size());
   Progress progress("preprocess", plan.files.size(), "files", comm.rank() == 0 && !config.quiet);
   std::size_t done = 0;
+  // SIGTERM (a time limit): finish the file in hand, commit this rank's open
+  // shard and end. Every complete shard survives; the rerun resumes from them.
+  // _Exit, because rank 0's other thread and the MPI peers cannot be unwound
+  // cleanly from here, and nothing else needs saving.
+  const auto stop_if_asked = [&] {
+    if (!stop_requested()) return;
+    sink.flush();
+    spdlog::warn("SIGTERM: open shard committed, stopping; rerun the same command to resume");
+    std::_Exit(kInterruptedExitCode);
+  };
   distribute(
-      comm, plan.files.size(), [&](std::size_t i) { return processor.process(plan.files[i], plan.stored[i], sink); },
+      comm, plan.files.size(),
+      [&](std::size_t i) {
+        stop_if_asked();
+        return processor.process(plan.files[i], plan.stored[i], sink);
+      },
       [&](std::size_t i, const TrackOutcome& o) {
         outcomes[i] = o;
         if (o.status == TrackOutcome::Status::Failed)

@@ -5,6 +5,7 @@
 #include "cli/options.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/stop_signal.h"
 #include "dist/mpi.h"
 #include "preprocess/commands.h"
 #include "preprocess/feature_csv.h"
@@ -86,6 +87,7 @@ int preprocess_main(int argc, char** argv) {
       throw;
     }
     log::setup(world.rank(), config.quiet);
+    install_stop_signal();
     // Single-process modes: rank 0 works, other ranks of an mpiexec have nothing to do.
     if (config.mode() == PreprocessConfig::Mode::ExportOnly) {
       if (!root) return 0;

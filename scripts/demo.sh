@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on a built-in default: installs what is missing, builds, then
-# synthesises a small labelled corpus, preprocesses it on 2 MPI ranks and
-# summarises the dataset. Output goes to demo/ (or $1).
+# synthesises a small labelled corpus, preprocesses it on 2 MPI ranks, runs a
+# small sweep of the three seed models (a coordinator and 2 one-rank groups,
+# ASHA pruning) and prints the leaderboard. Output goes to demo/ (or $1).
+# Rerunning resumes: finished work is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-demo}
@@ -14,8 +16,15 @@ step() { printf '\n== %s\n' "$*"; }
 step "synth: 10 classes x 12 tracks of 30 s -> $out/corpus"
 [[ -d $out/corpus ]] || $genre synth --output "$out/corpus" --classes 10 --tracks 12 --seconds 30 --with-bad-files
 
-step "preprocess on 2 ranks: MFCC-13 of 3 s segments -> $out/dataset"
-mpiexec --oversubscribe -n 2 $genre preprocess --input "$out/corpus" --output "$out/dataset"
+step "preprocess on 2 ranks: MFCC-13 of 3 s segments and the GTZAN feature table -> $out/dataset"
+mpiexec --oversubscribe -n 2 $genre preprocess --input "$out/corpus" --output "$out/dataset" --table
 
-step "summary of the dataset"
+step "the dataset"
 $genre inspect "$out/dataset"
+
+step "search: jobs/demo-sweep.yaml, a coordinator and 2 groups of 1 rank -> $out/runs/demo"
+mpiexec --oversubscribe -n 3 $genre search --spec jobs/demo-sweep.yaml --data "$out/dataset" --out "$out/runs/demo" --resume
+
+step "leaderboard"
+$genre leaderboard "$out/runs/demo"
+echo "report: $(realpath "$out/runs/demo/report.html")"

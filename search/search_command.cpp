@@ -11,7 +11,7 @@
 #include "search/commands.h"
 #include "search/sweep.h"
 #include "search/train_runner.h"
-#include "train/stop_signal.h"
+#include "common/stop_signal.h"
 
 namespace genre::search {
 
@@ -61,14 +61,14 @@ int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
       throw;
     }
     log::setup(world.rank(), quiet);
-    train::install_stop_signal();
+    install_stop_signal();
     const dist::LocalRank local = dist::local_rank(world);
-    const RunnerContext context{options.data, NodePlacement{local.rank, local.size}, train::stop_requested};
+    const RunnerContext context{options.data, NodePlacement{local.rank, local.size}, stop_requested};
     started = true;
     try {
       const SearchOutcome outcome = run_search(
-          options, world, [&] { return make_runner(context); }, train::stop_requested, root ? &std::cout : nullptr);
-      return outcome.interrupted ? train::kInterruptedExitCode : 0;
+          options, world, [&] { return make_runner(context); }, stop_requested, root ? &std::cout : nullptr);
+      return outcome.interrupted ? kInterruptedExitCode : 0;
     } catch (const UsageError&) {
       if (!root) return 2;  // rank 0 found it and told everyone; rank 0 speaks
       throw;

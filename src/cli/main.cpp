@@ -6,6 +6,9 @@
 
 #include "cli/command.h"
 #include "preprocess/commands.h"
+#include "search/commands.h"
+#include "slurm/commands.h"
+#include "train/commands.h"
 
 namespace {
 
@@ -16,6 +19,14 @@ constexpr genre::cli::Command kCommands[] = {
      genre::preprocess::preprocess_main},
     {"inspect", "summarise a preprocessed dataset: classes, splits, shards, failed files",
      genre::preprocess::inspect_main},
+    {"train", "train one MLP / CNN / ResNet config on a dataset (data-parallel under mpiexec)", genre::train::train_main},
+    {"classify", "classify audio files with a trained model: genre, top-3, genres over time",
+     genre::train::classify_main},
+    {"search", "run a hyperparameter sweep: a coordinator and groups of ranks training trials",
+     genre::search::search_main},
+    {"leaderboard", "render a sweep's leaderboard and report.html from its journal", genre::search::leaderboard_main},
+    {"submit", "render a job spec into sbatch scripts and submit them (--dry-run prints them)",
+     genre::slurm::submit_main},
 };
 
 void print_help(std::ostream& out) {

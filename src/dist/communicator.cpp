@@ -1,0 +1,58 @@
+#include "dist/communicator.h"
+
+#include "common/error.h"
+#include "dist/mpi_communicator.h"
+
+// The one place that knows whether the NCCL backend was compiled:
+// GENRE_HAVE_NCCL is set on this file only (src/train/CMakeLists.txt).
+#if GENRE_HAVE_NCCL
+#include "dist/nccl_communicator.h"
+#endif
+
+namespace genre::dist {
+
+bool nccl_compiled() { return GENRE_HAVE_NCCL != 0; }
+
+std::unique_ptr<Communicator> make_communicator(const Comm& comm, const torch::Device& device) {
+  if (device.is_cpu()) return std::make_unique<MpiCommunicator>(comm);
+  if (!device.is_cuda()) throw Error("no communicator for tensors on " + device.str() + " (cpu: MPI, cuda: NCCL)");
+#if GENRE_HAVE_NCCL
+  return make_nccl_communicator(comm, device);
+#else
+  throw Error("training on " + device.str() +
+              " needs the NCCL communicator, which this build lacks (LibTorch without CUDA, NCCL not found, or "
+              "GENRE_WITH_NCCL=OFF)");
+#endif
+}
+
+LocalRank local_rank(const Comm& comm) {
+  MPI_Comm node = MPI_COMM_NULL;
+  GENRE_MPI_CHECK(MPI_Comm_split_type(comm.raw(), MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node));
+  LocalRank out;
+  const int rc_rank = MPI_Comm_rank(node, &out.rank);
+  const int rc_size = MPI_Comm_size(node, &out.size);
+  MPI_Comm_free(&node);
+  GENRE_MPI_CHECK(rc_rank);
+  GENRE_MPI_CHECK(rc_size);
+  return out;
+}
+
+torch::Device pick_device(const std::string& name, const Comm& comm) {
+  if (name != "cpu" && name != "cuda" && name != "auto")
+    throw UsageError("train.device: unknown device '" + name + "' (cpu, cuda, auto)");
+  if (name == "cpu") return torch::kCPU;
+  // Every rank must take the same kind of device: the backend is one for all.
+  int here = torch::cuda::is_available() ? 1 : 0, everywhere = 0;
+  GENRE_MPI_CHECK(MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, comm.raw()));
+  if (!everywhere) {
+    if (name == "cuda")
+      throw UsageError(std::string("train.device: cuda requested but ") +
+                       (here ? "another rank sees no GPU" : "this rank sees no GPU (or LibTorch has no CUDA)"));
+    return torch::kCPU;
+  }
+  const int gpus = static_cast<int>(torch::cuda::device_count());
+  const LocalRank local = local_rank(comm);
+  return torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(local.rank % gpus));
+}
+
+}  // namespace genre::dist

@@ -1,0 +1,209 @@
+// `genre classify`: a trained model applied to audio files, alone or under
+// mpiexec (files dealt round-robin to ranks, results gathered on rank 0 and
+// printed in input order). A file that cannot be used gets a line with the
+// reason; the others go on. Exit 0 when any file was classified.
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/options.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "dist/communicator.h"
+#include "dist/mpi.h"
+#include "train/classifier.h"
+#include "train/commands.h"
+
+namespace genre::train {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+const char* const kAudioExtensions[] = {".wav", ".au", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff"};
+
+bool is_audio(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return std::find(std::begin(kAudioExtensions), std::end(kAudioExtensions), ext) != std::end(kAudioExtensions);
+}
+
+// Files as given, folders searched recursively for audio (sorted, so every run
+// lists them in the same order).
+std::vector<std::string> expand(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const auto& in : inputs) {
+    if (fs::is_directory(in)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::recursive_directory_iterator(in))
+        if (e.is_regular_file() && is_audio(e.path())) found.push_back(e.path().string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(in);  // a missing file gets its error line
+    }
+  }
+  return files;
+}
+
+std::string read_bytes(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error("cannot open the file");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+json classify_one(Classifier& classifier, const std::string& file, std::size_t index) {
+  json r = {{"index", index}, {"file", file}};
+  try {
+    const TrackPrediction p = classifier.classify(read_bytes(file));
+    const auto& classes = classifier.card().classes;
+    std::vector<int> order(classes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return p.probabilities[a] > p.probabilities[b]; });
+    r["genre"] = classes[p.best];
+    json top = json::array();
+    for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k)
+      top.push_back({{"genre", classes[order[k]]}, {"probability", p.probabilities[order[k]]}});
+    r["top"] = top;
+    json segments = json::array();
+    for (std::size_t s = 0; s < p.segment_class.size(); ++s)
+      segments.push_back({{"start_s", static_cast<double>(s) * p.segment_s},
+                          {"genre", classes[p.segment_class[s]]},
+                          {"probability", p.segment_probability[s]}});
+    r["segments"] = segments;
+  } catch (const std::exception& e) {
+    r["error"] = describe(e);
+  }
+  return r;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+void print_csv(const std::vector<json>& results, std::ostream& out) {
+  out << "file,genre,probability,second,second_probability,third,third_probability,segments,timeline,error\n";
+  for (const auto& r : results) {
+    out << csv_field(r["file"].get<std::string>()) << ",";
+    if (r.contains("error")) {
+      out << ",,,,,,0,," << csv_field(r["error"].get<std::string>()) << "\n";
+      continue;
+    }
+    const json& top = r["top"];
+    for (std::size_t k = 0; k < 3; ++k) {
+      if (k < top.size())
+        out << csv_field(top[k]["genre"].get<std::string>()) << "," << top[k]["probability"].get<double>() << ",";
+      else
+        out << ",,";
+    }
+    std::string timeline;
+    for (const auto& s : r["segments"]) timeline += (timeline.empty() ? "" : " ") + s["genre"].get<std::string>();
+    out << r["segments"].size() << "," << csv_field(timeline) << ",\n";
+  }
+}
+
+}  // namespace
+
+int classify_main(int argc, char** argv) {
+  dist::Environment mpi(&argc, &argv);
+  const dist::Comm world = dist::Comm::world();
+  const bool root = world.rank() == 0;
+  bool started = false;
+  const int code = cli::guarded("classify", [&]() -> int {
+    namespace po = cli::po;
+    std::string model_dir, format = "csv", output, device_name = "cpu";
+    std::vector<std::string> inputs;
+    bool quiet = false;
+    po::options_description opts("options");
+    opts.add_options()
+        ("model", po::value(&model_dir), "run folder of genre train (model.json + checkpoint.pt)")
+        ("input", po::value(&inputs)->composing(), "audio files or folders (searched recursively); also positional")
+        ("format", po::value(&format)->default_value(format), "csv | json")
+        ("output", po::value(&output), "write the results to this file instead of stdout")
+        ("device", po::value(&device_name)->default_value(device_name), "cpu | cuda | auto")
+        ("quiet", po::bool_switch(&quiet), "print warnings and errors only");
+    po::positional_options_description positional;
+    positional.add("input", -1);
+    std::optional<po::variables_map> vm;
+    try {
+      vm = cli::parse({"classify", "genre classify --model DIR FILE|DIR... [--format csv|json] [--output FILE]",
+                       "Predicts the genre of every audio file: decodes and slices it with the feature parameters "
+                       "stored in the model, predicts every segment, and reports per track the genre, the top-3 "
+                       "probabilities (mean of the segment probabilities) and the genre of each segment over time. "
+                       "Under mpiexec the files are shared among the ranks. A file that cannot be used gets a line "
+                       "with the reason."},
+                      opts, argc, argv, &positional);
+      if (!vm) return 0;
+      if (model_dir.empty()) throw UsageError("--model is required (see 'genre classify --help')");
+      if (inputs.empty()) throw UsageError("no audio files or folders given (see 'genre classify --help')");
+      if (format != "csv" && format != "json") throw UsageError("--format must be csv or json, got '" + format + "'");
+    } catch (...) {
+      if (!root) return 2;
+      throw;
+    }
+    log::setup(world.rank(), quiet);
+    started = true;
+    torch::set_num_threads(1);  // one file per rank at a time; ranks are the parallelism
+    Classifier classifier(model_dir, dist::pick_device(device_name, world));
+
+    // Rank 0 lists the files once, so every rank deals from the same list.
+    std::string listing;
+    if (root)
+      for (const auto& f : expand(inputs)) listing += f + "\n";
+    listing = world.broadcast(listing, 0);
+    std::vector<std::string> files;
+    std::istringstream listed(listing);
+    for (std::string line; std::getline(listed, line);) files.push_back(line);
+
+    std::string mine;
+    for (std::size_t i = static_cast<std::size_t>(world.rank()); i < files.size(); i += static_cast<std::size_t>(world.size()))
+      mine += classify_one(classifier, files[i], i).dump() + "\n";
+    const std::vector<std::string> gathered = world.gather(mine, 0);
+    if (!root) return 0;
+
+    std::vector<json> results;
+    for (const auto& part : gathered) {
+      std::istringstream in(part);
+      for (std::string line; std::getline(in, line);) results.push_back(json::parse(line));
+    }
+    std::sort(results.begin(), results.end(),
+              [](const json& a, const json& b) { return a["index"].get<std::size_t>() < b["index"].get<std::size_t>(); });
+    std::size_t failed = 0;
+    for (auto& r : results) {
+      failed += r.contains("error") ? 1 : 0;
+      r.erase("index");
+    }
+
+    std::ofstream file;
+    if (!output.empty()) {
+      file.open(output);
+      if (!file) throw Error("cannot write " + output);
+    }
+    std::ostream& out = output.empty() ? std::cout : file;
+    if (format == "json") {
+      out << "[\n";
+      for (std::size_t i = 0; i < results.size(); ++i) out << "  " << results[i].dump() << (i + 1 < results.size() ? ",\n" : "\n");
+      out << "]\n";
+    } else {
+      print_csv(results, out);
+    }
+    out.flush();
+    if (!out) throw Error("cannot write the results" + (output.empty() ? std::string() : " to " + output));
+    if (failed) spdlog::warn("classify: {} of {} files could not be classified (reasons in the output)", failed, results.size());
+    if (!results.empty() && failed == results.size()) throw Error("no file could be classified");
+    return 0;
+  });
+  if (code == 1 && started && world.size() > 1) dist::Environment::abort(code);
+  return code;
+}
+
+}  // namespace genre::train

@@ -1,0 +1,128 @@
+#include "train/model_file.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+#include "data/durable_file.h"
+#include "model/registry.h"
+
+namespace genre::train {
+
+using json = nlohmann::json;
+
+namespace {
+
+json params_json(const data::DatasetParams& p) {
+  return {{"feature", p.feature},     {"sample_rate", p.sample_rate}, {"n_fft", p.n_fft},
+          {"hop_length", p.hop_length}, {"n_mels", p.n_mels},         {"n_mfcc", p.n_mfcc},
+          {"segment_s", p.segment_s}, {"segment_samples", p.segment_samples},
+          {"pad_mode", p.pad_mode},   {"frames", p.frames},
+          {"dims", p.dims},           {"table_columns", p.table_columns}};
+}
+
+data::DatasetParams params_from(const json& j) {
+  data::DatasetParams p;
+  p.feature = j.at("feature").get<std::string>();
+  p.sample_rate = j.at("sample_rate").get<int>();
+  p.n_fft = j.at("n_fft").get<int>();
+  p.hop_length = j.at("hop_length").get<int>();
+  p.n_mels = j.at("n_mels").get<int>();
+  p.n_mfcc = j.at("n_mfcc").get<int>();
+  p.segment_s = j.at("segment_s").get<double>();
+  p.segment_samples = j.value("segment_samples", static_cast<int>(std::llround(p.segment_s * p.sample_rate)));
+  p.pad_mode = j.at("pad_mode").get<std::string>();
+  p.frames = j.at("frames").get<int>();
+  p.dims = j.at("dims").get<int>();
+  p.table_columns = j.value("table_columns", std::vector<std::string>{});
+  return p;
+}
+
+}  // namespace
+
+json to_json(const ModelCard& card) {
+  return {{"format", "genre-model"},
+          {"format_version", kModelFormatVersion},
+          {"genre_version", GENRE_VERSION},
+          {"input", to_string(card.input)},
+          {"sample_shape", card.sample_shape},
+          {"classes", card.classes},
+          {"features", params_json(card.features)},
+          {"standardize", card.standardizer.to_json()},
+          {"config", to_json(card.config)},
+          {"training", card.training},
+          {"weights", "checkpoint.pt"}};
+}
+
+ModelCard model_card_from_json(const json& j, const std::string& origin) {
+  ModelCard card;
+  try {
+    if (j.at("format").get<std::string>() != "genre-model") throw Error("not a genre model description");
+    if (j.at("format_version").get<int>() > kModelFormatVersion)
+      throw Error("format_version " + std::to_string(j.at("format_version").get<int>()) + " is newer than this genre reads");
+    card.input = parse_input_kind(j.at("input").get<std::string>());
+    card.sample_shape = j.at("sample_shape").get<std::vector<std::int64_t>>();
+    card.classes = j.at("classes").get<std::vector<std::string>>();
+    card.features = params_from(j.at("features"));
+    card.features.classes = card.classes;
+    card.standardizer = Standardizer::from_json(j.at("standardize"));
+    card.config = config_from_json(j.at("config"), "config");
+    card.training = j.value("training", json::object());
+  } catch (const json::exception& e) {
+    throw Error(origin + ": " + e.what());
+  } catch (const std::exception&) {
+    rethrow_with_context(origin);
+  }
+  return card;
+}
+
+void write_model_card(const std::filesystem::path& file, const ModelCard& card) {
+  data::write_durably(file, to_json(card).dump(2) + "\n");
+}
+
+ModelCard read_model_card(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw Error("cannot read " + file.string());
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    throw Error(file.string() + ": not valid JSON: " + e.what());
+  }
+  return model_card_from_json(j, file.string());
+}
+
+void save_weights(model::Net& net, const std::filesystem::path& file) {
+  torch::serialize::OutputArchive archive;
+  net.save(archive);
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  data::write_durably(file, bytes.str());
+}
+
+void load_weights(model::Net& net, const std::filesystem::path& file) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    net.load(archive);
+  } catch (const c10::Error& e) {
+    throw Error("cannot load weights from " + file.string() + ": " + e.what_without_backtrace());
+  }
+}
+
+TrainedModel load_trained_model(const std::filesystem::path& dir, const torch::Device& device) {
+  TrainedModel m;
+  m.card = read_model_card(dir / "model.json");
+  try {
+    m.net = model::build_model(m.card.config.model, m.card.sample_shape, static_cast<int>(m.card.classes.size()));
+  } catch (const std::exception&) {
+    rethrow_with_context((dir / "model.json").string());
+  }
+  load_weights(*m.net, dir / "checkpoint.pt");
+  m.net->to(device);
+  m.net->eval();
+  return m;
+}
+
+}  // namespace genre::train

@@ -1,0 +1,154 @@
+// `genre train`: options -> TrainConfig -> (DataParallel)Trainer, under
+// mpiexec, srun or alone. Exit 0 when done, 143 when SIGTERM interrupted it
+// (state saved; --resume continues), 2 for bad arguments, 1 for other errors.
+#include <algorithm>
+#include <iostream>
+#include <thread>
+
+#include "cli/options.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "dist/communicator.h"
+#include "dist/mpi.h"
+#include "train/commands.h"
+#include "train/data_parallel.h"
+#include "common/stop_signal.h"
+#include "train/trainer.h"
+
+namespace genre::train {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TrainArgs {
+  fs::path data, config, out;
+  std::vector<std::string> sets;
+  bool resume = false, quiet = false;
+};
+
+std::string keys_help() {
+  std::string s = "config keys (--set KEY=VALUE, or nested in the YAML file):\n";
+  for (const auto& f : config_fields())
+    s += "  " + f.key + std::string(f.key.size() < 26 ? 26 - f.key.size() : 1, ' ') + f.type + ", default " +
+         f.default_value + ": " + f.doc + "\n";
+  return s;
+}
+
+std::optional<TrainArgs> parse_args(int argc, char** argv) {
+  namespace po = cli::po;
+  TrainArgs a;
+  std::string data, config, out;
+  po::options_description opts("options");
+  opts.add_options()
+      ("data", po::value(&data), "dataset.json (or its folder) made by genre preprocess")
+      ("config", po::value(&config), "training config in YAML (e.g. jobs/seed-cnn.yaml); defaults when absent")
+      ("set", po::value(&a.sets)->composing(), "KEY=VALUE override of one config key, repeatable (e.g. --set optim.lr=1e-4)")
+      ("out", po::value(&out), "run folder: config.yaml, model.json, checkpoint.pt, metrics.jsonl, final.json, confusion.csv")
+      ("resume", po::bool_switch(&a.resume), "continue the run in --out from its state.pt (after SIGTERM or a crash)")
+      ("quiet", po::bool_switch(&a.quiet), "print warnings and errors only");
+  const auto vm = cli::parse(
+      {"train", "genre train --data dataset.json --config jobs/x.yaml [--set key=value ...] --out DIR [--resume]",
+       "Trains one model (mlp, cnn, resnet) on a preprocessed dataset and writes a run folder. Under mpiexec/srun "
+       "every rank holds a replica and takes its share of each batch (data parallel: MPI on CPUs, NCCL on GPUs). "
+       "SIGTERM saves the state and exits 143; --resume continues.\n\n" + keys_help()},
+      opts, argc, argv);
+  if (!vm) return std::nullopt;
+  if (data.empty()) throw UsageError("--data is required (see 'genre train --help')");
+  if (out.empty()) throw UsageError("--out is required (see 'genre train --help')");
+  a.data = data;
+  a.config = config;
+  a.out = out;
+  if (a.data.extension() == ".csv")
+    throw UsageError("--data " + data + ": a feature CSV becomes a dataset first: genre preprocess --from-csv " + data +
+                     " --output DIR, then --data DIR");
+  if (!a.resume && fs::exists(a.out / "state.pt"))
+    throw UsageError("--out " + out + " already holds a run (state.pt): add --resume to continue it, or pick another folder");
+  return a;
+}
+
+// torch's default is every core of the node for every rank; ranks sharing a
+// node split them instead.
+int default_threads(const dist::Comm& world) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / dist::local_rank(world).size);
+}
+
+}  // namespace
+
+int train_main(int argc, char** argv) {
+  dist::Environment mpi(&argc, &argv);
+  const dist::Comm world = dist::Comm::world();
+  const bool root = world.rank() == 0;
+  bool started = false;
+  const int code = cli::guarded("train", [&]() -> int {
+    std::optional<TrainArgs> args;
+    TrainConfig config;
+    try {
+      args = parse_args(argc, argv);
+      if (!args) return 0;
+      config = load_config(args->config, args->sets);
+    } catch (...) {
+      if (!root) return 2;  // every rank sees the same arguments; rank 0 speaks
+      throw;
+    }
+    log::setup(world.rank(), args->quiet);
+    started = true;
+    torch::set_num_threads(config.train.threads > 0 ? config.train.threads : default_threads(world));
+    const torch::Device device = dist::pick_device(config.train.device, world);
+
+    const data::Dataset dataset = [&] {
+      try {
+        return data::Dataset::open(args->data);
+      } catch (const std::exception&) {
+        rethrow_with_context("--data " + args->data.string());
+      }
+    }();
+    const InputKind input =
+        resolve_input(config.data.input, config.model.name, !dataset.manifest().params.table_columns.empty());
+    const TrainingData data = load_training_data(dataset, input);
+    if (root)
+      spdlog::info("train: {} on {} ({} train / {} val / {} test samples of {}, {} classes), {} rank(s) on {}",
+                   config.model.name, args->data.string(), data.train.size(), data.val.size(), data.test.size(),
+                   to_string(input), data.classes.size(), world.size(), device.str());
+
+    install_stop_signal();
+    TrainerOptions options;
+    options.out = args->out;
+    options.resume = args->resume;
+    options.device = device;
+    options.log_epochs = !args->quiet;
+    options.hooks.interrupt_requested = stop_requested;
+
+    std::unique_ptr<dist::Communicator> comm;
+    std::unique_ptr<Trainer> trainer;
+    if (world.size() > 1) {
+      comm = dist::make_communicator(world, device);
+      trainer = std::make_unique<DataParallelTrainer>(config, data, options, *comm);
+    } else {
+      trainer = std::make_unique<Trainer>(config, data, options);
+    }
+    const TrainResult r = trainer->run();
+    if (r.outcome == Outcome::Interrupted) {
+      if (root)
+        std::cout << "train: interrupted after " << r.epochs_run << " complete epoch(s); state saved in "
+                  << (args->out / "state.pt").string() << " (continue with --resume)\n";
+      return kInterruptedExitCode;
+    }
+    if (root) {
+      std::cout << "train: " << to_string(r.outcome) << " after " << r.epochs_run << " epoch(s) in " << r.seconds
+                << " s; best epoch " << r.best_epoch;
+      if (data.val.size() > 0) std::cout << " (" << config.train.metric << " " << r.best_value << ")";
+      if (r.has_test)
+        std::cout << "; test accuracy " << r.test.accuracy << ", track accuracy " << r.test.track_accuracy
+                  << ", macro F1 " << r.test.macro_f1;
+      std::cout << "\nwrote " << args->out.string() << "\n";
+    }
+    return 0;
+  });
+  // A rank that failed mid-run may leave others blocked in a collective: end the job.
+  if (code == 1 && started && world.size() > 1) dist::Environment::abort(code);
+  return code;
+}
+
+}  // namespace genre::train
