@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 #include "common/error.h"
 #include "dist/communicator.h"
@@ -154,6 +156,44 @@ TEST_F(DataParallel, AnInterruptOnOneRankStopsEveryRankAtTheSameStep) {
   EXPECT_EQ(many.result.outcome, Outcome::Interrupted);
   EXPECT_EQ(many.result.epochs_run, 0);
   EXPECT_EQ(spread_across_ranks(many.params, *comm_), 0.0);
+}
+
+TEST_F(DataParallel, ResumedAfterAnInterruptEqualsAnUninterruptedRun) {
+  // Rank 0 writes the run folder, every rank reads state.pt back (one machine
+  // here; a shared filesystem on a cluster).
+  const dist::Comm world = dist::Comm::world();
+  std::string folder;
+  if (world.rank() == 0) {
+    char name[] = "/tmp/genre-dp-resume-XXXXXX";
+    folder = mkdtemp(name);
+  }
+  folder = world.broadcast(folder, 0);
+  const TrainingData data = test::synthetic_training_data(small_spec(20, 13));
+  TrainConfig c = exact_config("mlp");
+  c.model.dropout = 0.3;  // per-rank masks must replay too
+  c.train.epochs = 3;
+  const Trained whole = parallel(c, data, *comm_);
+
+  int steps = 0;
+  TrainerHooks hooks;
+  hooks.interrupt_requested = [&] { return ++steps == 11; };  // in epoch 2 (8 steps per epoch)
+  TrainerOptions o;
+  o.out = folder;
+  o.log_epochs = false;
+  o.hooks = hooks;
+  {
+    DataParallelTrainer first(c, data, o, *comm_);
+    EXPECT_EQ(first.run().outcome, Outcome::Interrupted);
+  }
+  o.resume = true;
+  o.hooks = {};
+  DataParallelTrainer rest(c, data, o, *comm_);
+  const Trained resumed = run(rest);
+  EXPECT_EQ(resumed.result.outcome, Outcome::Completed);
+  EXPECT_EQ(max_difference(whole.params, resumed.params), 0.0);
+  EXPECT_EQ(resumed.result.test.confusion, whole.result.test.confusion);
+  comm_->barrier();
+  if (world.rank() == 0) std::filesystem::remove_all(folder);
 }
 
 TEST_F(DataParallel, RefusesADeviceTheCommunicatorCannotMove) {
