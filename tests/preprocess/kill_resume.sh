@@ -9,13 +9,8 @@ out="$SCRATCH/killed"
 mpirun_n 2 "$GENRE" preprocess --input "$SCRATCH/corpus" --output "$out" --shard-tracks 2 --quiet &
 launcher=$!
 # Wait for the first complete shard, then kill -9 the rank-1 process.
-for _ in $(seq 1 600); do
-  compgen -G "$out/shards/shard-*.h5" >/dev/null && break
-  sleep 0.05
-done
-compgen -G "$out/shards/shard-*.h5" >/dev/null || fail "no shard appeared"
-victim=$(pgrep -f "genre preprocess --input $SCRATCH/corpus --output $out" | while read -r p; do
-  [[ $(cat /proc/$p/environ 2>/dev/null | tr '\0' '\n' | grep -c '^OMPI_COMM_WORLD_RANK=1$') == 1 ]] && echo "$p"; done | head -1)
+wait_for_shard "$out"
+victim=$(rank_pids "$out" 1 | head -1)
 [[ -n "$victim" ]] || fail "rank 1 not found"
 kill -9 "$victim"
 wait "$launcher" && fail "the killed run reported success" || true

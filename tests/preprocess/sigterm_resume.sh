@@ -8,12 +8,8 @@ source "$(dirname "$0")/common.sh"
 out="$SCRATCH/stopped"
 mpirun_n 2 "$GENRE" preprocess --input "$SCRATCH/corpus" --output "$out" --shard-tracks 4 --quiet &
 launcher=$!
-for _ in $(seq 1 600); do
-  compgen -G "$out/shards/shard-*.h5" >/dev/null && break
-  sleep 0.05
-done
-pids=$(pgrep -f "genre preprocess --input $SCRATCH/corpus --output $out" | while read -r p; do
-  grep -qz '^OMPI_COMM_WORLD_RANK=' /proc/$p/environ 2>/dev/null && echo "$p"; done)
+wait_for_shard "$out"
+pids=$(rank_pids "$out")
 [[ $(echo "$pids" | wc -w) == 2 ]] || fail "expected 2 ranks, found: $pids"
 kill -TERM $pids
 rc=0
