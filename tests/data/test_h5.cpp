@@ -12,14 +12,7 @@ namespace {
 
 using genre::test::TempDir;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return describe(e);
-  }
-  return "(no error)";
-}
+using genre::test::error_of;
 
 TEST(H5Id, ClosesOnDestructionAndMovesOwnership) {
   TempDir dir;

@@ -14,14 +14,7 @@ namespace {
 using genre::test::TempDir;
 using nlohmann::json;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return describe(e);
-  }
-  return "(no error)";
-}
+using genre::test::error_of;
 
 Manifest full_manifest() {
   Manifest m;

@@ -22,14 +22,7 @@ using test::table_value;
 using test::test_params;
 using test::write_shard;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return describe(e);
-  }
-  return "(no error)";
-}
+using genre::test::error_of;
 
 void expect_same_info(const TrackInfo& a, const TrackInfo& b) {
   EXPECT_EQ(a.id, b.id);

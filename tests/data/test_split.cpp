@@ -17,14 +17,7 @@ namespace {
 using genre::test::TempDir;
 using genre::test::write_file;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return describe(e);
-  }
-  return "(no error)";
-}
+using genre::test::error_of;
 
 std::string id_of(int label, int i) {
   char buf[32];

@@ -6,6 +6,8 @@
 #include <random>
 #include <sstream>
 
+#include "common/error.h"
+
 namespace genre::test {
 
 TempDir::TempDir() {
@@ -52,6 +54,15 @@ std::filesystem::path reference(const std::string& relative) {
 const std::vector<std::string>& reference_signals() {
   static const std::vector<std::string> names{"sine", "noise", "chirp"};
   return names;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return describe(e);
+  }
+  return "(no error)";
 }
 
 std::string read_file(const std::filesystem::path& file) {

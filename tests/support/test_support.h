@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the test binaries: scratch folders, reference CSVs.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ std::filesystem::path reference(const std::string& relative);
 
 // Names of the reference signals: sine, noise, chirp.
 const std::vector<std::string>& reference_signals();
+
+// Runs f and returns its error's whole cause chain (genre::describe), or
+// "(no error)" when it throws nothing.
+std::string error_of(const std::function<void()>& f);
 
 std::string read_file(const std::filesystem::path& file);
 void write_file(const std::filesystem::path& file, const std::string& bytes);
