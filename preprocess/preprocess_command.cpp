@@ -2,6 +2,7 @@
 // mpiexec, srun or alone.
 #include <iostream>
 
+#include "cli/mpi_command.h"
 #include "cli/options.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -71,21 +72,13 @@ PreprocessConfig parse_config(int argc, char** argv, bool* help) {
 }  // namespace
 
 int preprocess_main(int argc, char** argv) {
-  dist::Environment mpi(&argc, &argv);
-  const dist::Comm world = dist::Comm::world();
-  const bool root = world.rank() == 0;
-  bool started = false;
-  const int code = cli::guarded("preprocess", [&] {
+  return cli::run_mpi_command("preprocess", argc, argv, [&](cli::MpiCommand& command) {
+    const dist::Comm& world = command.world();
+    const bool root = command.root();
     bool help = false;
-    PreprocessConfig config;
-    try {
-      config = parse_config(argc, argv, &help);
-      if (help) return 0;
-      config.validate();
-    } catch (...) {
-      if (!root) return 2;  // every rank sees the same arguments; rank 0 speaks
-      throw;
-    }
+    PreprocessConfig config = parse_config(argc, argv, &help);
+    if (help) return 0;
+    config.validate();
     log::setup(world.rank(), config.quiet);
     install_stop_signal();
     // Single-process modes: rank 0 works, other ranks of an mpiexec have nothing to do.
@@ -106,14 +99,8 @@ int preprocess_main(int argc, char** argv) {
                 << "wrote " << (config.output / "dataset.json").string() << "\n";
       return 0;
     }
-    started = true;
-    PreprocessResult r;
-    try {
-      r = run_preprocess(config, world);
-    } catch (const UsageError&) {
-      if (!root) return 2;  // rank 0 found it and told everyone; rank 0 speaks
-      throw;
-    }
+    command.ranks_diverge();
+    const PreprocessResult r = run_preprocess(config, world);
     if (!root) return 0;
     const auto& m = r.manifest;
     std::cout << "preprocess: " << m.total_tracks << " tracks (" << m.total_segments << " segments) in "
@@ -130,10 +117,6 @@ int preprocess_main(int argc, char** argv) {
     }
     return 0;
   });
-  // A rank that failed mid-run may leave others waiting on it: end the job.
-  // (Usage errors are seen by every rank alike and need no abort.)
-  if (code == 1 && started && world.size() > 1) dist::Environment::abort(code);
-  return code;
 }
 
 }  // namespace genre::preprocess

@@ -2,9 +2,9 @@
 
 #include <chrono>
 #include <numeric>
-#include <thread>
 
 #include "common/error.h"
+#include "dist/poll_backoff.h"
 #include "search/protocol.h"
 #include "search/worker.h"
 
@@ -14,16 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// Whether a message waits, without blocking: the coordinator sleeps between
-// polls instead of spinning in MPI_Recv, which leaves its core to the
-// trainers when ranks share cores.
-bool message_waiting(const dist::Comm& comm) {
-  int flag = 0;
-  MPI_Status status;
-  GENRE_MPI_CHECK(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm.raw(), &flag, &status));
-  return flag != 0;
-}
 
 }  // namespace
 
@@ -38,16 +28,14 @@ SweepStats serve(Coordinator& coordinator, const dist::Comm& world, int groups, 
   stats.busy_s.assign(static_cast<std::size_t>(groups), 0.0);
   const auto started = Clock::now();
   int alive = groups;
-  auto pause = std::chrono::microseconds(0);
+  dist::PollBackoff backoff;  // a reply is never late by more than 1 ms
   while (alive > 0) {
     if (!coordinator.interrupted() && stop_requested && stop_requested()) coordinator.interrupt();
-    if (!message_waiting(world)) {
-      // Back off to at most 1 ms: a reply is never late by more than that.
-      pause = std::min(std::chrono::microseconds(1000), pause * 2 + std::chrono::microseconds(20));
-      std::this_thread::sleep_for(pause);
+    if (!world.message_waiting()) {
+      backoff.idle();
       continue;
     }
-    pause = std::chrono::microseconds(0);
+    backoff.activity();
     const auto handling = Clock::now();
     int from = 0, tag = 0;
     const std::string text = world.recv(MPI_ANY_SOURCE, MPI_ANY_TAG, &from, &tag);

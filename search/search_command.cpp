@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/mpi_command.h"
 #include "cli/options.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -46,37 +47,20 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet) {
 }  // namespace
 
 int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
-  dist::Environment mpi(&argc, &argv);
-  const dist::Comm world = dist::Comm::world();
-  const bool root = world.rank() == 0;
-  bool started = false;
-  const int code = cli::guarded("search", [&] {
+  return cli::run_mpi_command("search", argc, argv, [&](cli::MpiCommand& command) {
+    const dist::Comm& world = command.world();
     bool help = false, quiet = false;
-    SearchOptions options;
-    try {
-      options = parse_options(argc, argv, &help, &quiet);
-      if (help) return 0;
-    } catch (...) {
-      if (!root) return 2;  // every rank sees the same arguments; rank 0 speaks
-      throw;
-    }
+    const SearchOptions options = parse_options(argc, argv, &help, &quiet);
+    if (help) return 0;
     log::setup(world.rank(), quiet);
     install_stop_signal();
     const dist::LocalRank local = dist::local_rank(world);
     const RunnerContext context{options.data, NodePlacement{local.rank, local.size}, stop_requested};
-    started = true;
-    try {
-      const SearchOutcome outcome = run_search(
-          options, world, [&] { return make_runner(context); }, stop_requested, root ? &std::cout : nullptr);
-      return outcome.interrupted ? kInterruptedExitCode : 0;
-    } catch (const UsageError&) {
-      if (!root) return 2;  // rank 0 found it and told everyone; rank 0 speaks
-      throw;
-    }
+    command.ranks_diverge();
+    const SearchOutcome outcome = run_search(
+        options, world, [&] { return make_runner(context); }, stop_requested, command.root() ? &std::cout : nullptr);
+    return outcome.interrupted ? kInterruptedExitCode : 0;
   });
-  // A rank that failed mid-run may leave others waiting on it: end the job.
-  if (code == 1 && started && world.size() > 1) dist::Environment::abort(code);
-  return code;
 }
 
 int search_main(int argc, char** argv) {

@@ -26,15 +26,17 @@ std::optional<po::variables_map> parse(const CommandLine& cl, po::options_descri
   return vm;
 }
 
-int guarded(const std::string& command, const std::function<int()>& body) {
+int guarded(const std::string& command, const std::function<int()>& body, const std::function<bool(bool)>& speaks) {
+  const auto report = [&](const std::exception& e, bool usage) {
+    if (!speaks || speaks(usage)) std::cerr << "genre " << command << ": error: " << describe(e) << std::endl;
+    return usage ? 2 : 1;
+  };
   try {
     return body();
   } catch (const UsageError& e) {
-    std::cerr << "genre " << command << ": error: " << describe(e) << std::endl;
-    return 2;
+    return report(e, true);
   } catch (const std::exception& e) {
-    std::cerr << "genre " << command << ": error: " << describe(e) << std::endl;
-    return 1;
+    return report(e, false);
   }
 }
 

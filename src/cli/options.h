@@ -25,6 +25,9 @@ std::optional<po::variables_map> parse(const CommandLine& cl, po::options_descri
 
 // Runs body and maps the outcome to an exit code, printing errors as one line
 // "genre <command>: error: <cause chain>": 0 ok, 2 usage error, 1 other errors.
-int guarded(const std::string& command, const std::function<int()>& body);
+// speaks(is_usage_error), when given, decides whether this process prints the
+// line (MPI ranks that all failed alike leave it to rank 0).
+int guarded(const std::string& command, const std::function<int()>& body,
+            const std::function<bool(bool)>& speaks = nullptr);
 
 }  // namespace genre::cli

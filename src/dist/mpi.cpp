@@ -104,6 +104,13 @@ std::string Comm::recv(int source, int tag, int* from, int* got_tag) const {
   return bytes;
 }
 
+bool Comm::message_waiting() const {
+  int flag = 0;
+  MPI_Status status;
+  GENRE_MPI_CHECK(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &status));
+  return flag != 0;
+}
+
 std::string Comm::broadcast(const std::string& bytes, int root) const {
   std::uint64_t n = bytes.size();
   GENRE_MPI_CHECK(MPI_Bcast(&n, 1, MPI_UINT64_T, root, comm_));

@@ -59,6 +59,11 @@ class Comm {
   // Receives from `source` (MPI_ANY_SOURCE allowed); reports the actual source
   // and tag through the out-parameters when given.
   std::string recv(int source, int tag, int* from = nullptr, int* got_tag = nullptr) const;
+  // Whether a message from anyone waits, without blocking (MPI_Iprobe). For
+  // loops that sleep between polls instead of spinning in a blocking receive:
+  // Open MPI's blocking calls busy-wait and would steal the core of the
+  // threads or ranks doing the real work.
+  bool message_waiting() const;
 
   std::string broadcast(const std::string& bytes, int root) const;
   // Gathers every rank's string at root (others get an empty vector).

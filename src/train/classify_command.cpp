@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/mpi_command.h"
 #include "cli/options.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -114,11 +115,9 @@ void print_csv(const std::vector<json>& results, std::ostream& out) {
 }  // namespace
 
 int classify_main(int argc, char** argv) {
-  dist::Environment mpi(&argc, &argv);
-  const dist::Comm world = dist::Comm::world();
-  const bool root = world.rank() == 0;
-  bool started = false;
-  const int code = cli::guarded("classify", [&]() -> int {
+  return cli::run_mpi_command("classify", argc, argv, [&](cli::MpiCommand& command) -> int {
+    const dist::Comm& world = command.world();
+    const bool root = command.root();
     namespace po = cli::po;
     std::string model_dir, format = "csv", output, device_name = "cpu";
     std::vector<std::string> inputs;
@@ -133,25 +132,19 @@ int classify_main(int argc, char** argv) {
         ("quiet", po::bool_switch(&quiet), "print warnings and errors only");
     po::positional_options_description positional;
     positional.add("input", -1);
-    std::optional<po::variables_map> vm;
-    try {
-      vm = cli::parse({"classify", "genre classify --model DIR FILE|DIR... [--format csv|json] [--output FILE]",
-                       "Predicts the genre of every audio file: decodes and slices it with the feature parameters "
-                       "stored in the model, predicts every segment, and reports per track the genre, the top-3 "
-                       "probabilities (mean of the segment probabilities) and the genre of each segment over time. "
-                       "Under mpiexec the files are shared among the ranks. A file that cannot be used gets a line "
-                       "with the reason."},
-                      opts, argc, argv, &positional);
-      if (!vm) return 0;
-      if (model_dir.empty()) throw UsageError("--model is required (see 'genre classify --help')");
-      if (inputs.empty()) throw UsageError("no audio files or folders given (see 'genre classify --help')");
-      if (format != "csv" && format != "json") throw UsageError("--format must be csv or json, got '" + format + "'");
-    } catch (...) {
-      if (!root) return 2;
-      throw;
-    }
+    const std::optional<po::variables_map> vm = cli::parse(
+        {"classify", "genre classify --model DIR FILE|DIR... [--format csv|json] [--output FILE]",
+         "Predicts the genre of every audio file: decodes and slices it with the feature parameters stored in the "
+         "model, predicts every segment, and reports per track the genre, the top-3 probabilities (mean of the segment "
+         "probabilities) and the genre of each segment over time. Under mpiexec the files are shared among the ranks. "
+         "A file that cannot be used gets a line with the reason."},
+        opts, argc, argv, &positional);
+    if (!vm) return 0;
+    if (model_dir.empty()) throw UsageError("--model is required (see 'genre classify --help')");
+    if (inputs.empty()) throw UsageError("no audio files or folders given (see 'genre classify --help')");
+    if (format != "csv" && format != "json") throw UsageError("--format must be csv or json, got '" + format + "'");
     log::setup(world.rank(), quiet);
-    started = true;
+    command.ranks_diverge();
     torch::set_num_threads(1);  // one file per rank at a time; ranks are the parallelism
     Classifier classifier(model_dir, dist::pick_device(device_name, world));
 
@@ -202,8 +195,6 @@ int classify_main(int argc, char** argv) {
     if (!results.empty() && failed == results.size()) throw Error("no file could be classified");
     return 0;
   });
-  if (code == 1 && started && world.size() > 1) dist::Environment::abort(code);
-  return code;
 }
 
 }  // namespace genre::train

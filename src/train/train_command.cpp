@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/mpi_command.h"
 #include "cli/options.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -77,23 +78,14 @@ int default_threads(const dist::Comm& world) {
 }  // namespace
 
 int train_main(int argc, char** argv) {
-  dist::Environment mpi(&argc, &argv);
-  const dist::Comm world = dist::Comm::world();
-  const bool root = world.rank() == 0;
-  bool started = false;
-  const int code = cli::guarded("train", [&]() -> int {
-    std::optional<TrainArgs> args;
-    TrainConfig config;
-    try {
-      args = parse_args(argc, argv);
-      if (!args) return 0;
-      config = load_config(args->config, args->sets);
-    } catch (...) {
-      if (!root) return 2;  // every rank sees the same arguments; rank 0 speaks
-      throw;
-    }
+  return cli::run_mpi_command("train", argc, argv, [&](cli::MpiCommand& command) -> int {
+    const dist::Comm& world = command.world();
+    const bool root = command.root();
+    const std::optional<TrainArgs> args = parse_args(argc, argv);
+    if (!args) return 0;
+    const TrainConfig config = load_config(args->config, args->sets);
     log::setup(world.rank(), args->quiet);
-    started = true;
+    command.ranks_diverge();
     torch::set_num_threads(config.train.threads > 0 ? config.train.threads : default_threads(world));
     const torch::Device device = dist::pick_device(config.train.device, world);
 
@@ -146,9 +138,6 @@ int train_main(int argc, char** argv) {
     }
     return 0;
   });
-  // A rank that failed mid-run may leave others blocked in a collective: end the job.
-  if (code == 1 && started && world.size() > 1) dist::Environment::abort(code);
-  return code;
 }
 
 }  // namespace genre::train

@@ -1,0 +1,18 @@
+#include "cli/mpi_command.h"
+
+#include "cli/options.h"
+
+namespace genre::cli {
+
+int run_mpi_command(const std::string& name, int argc, char** argv, const std::function<int(MpiCommand&)>& body) {
+  dist::Environment mpi(&argc, &argv);
+  MpiCommand command(dist::Comm::world());
+  // Usage errors are about the input, which every rank sees alike (rank 0
+  // broadcasts its own findings): rank 0 speaks for all of them.
+  const auto speaks = [&](bool usage_error) { return command.root() || (command.diverged() && !usage_error); };
+  const int code = guarded(name, [&] { return body(command); }, speaks);
+  if (code == 1 && command.diverged() && command.world().size() > 1) dist::Environment::abort(code);
+  return code;
+}
+
+}  // namespace genre::cli
