@@ -162,6 +162,11 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
                  config.shard_tracks);
   TrackProcessor processor(config, params);
 
+  // Clocks start once the plan is known, so every rank's times compare.
+  const auto planned = std::chrono::steady_clock::now();
+  const auto since_plan = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - planned).count(); };
+  data::RankTiming timing;
+  timing.rank = comm.rank();
   std::vector<TrackOutcome> outcomes(plan.files.size());
   Progress progress("preprocess", plan.files.size(), "files", comm.rank() == 0 && !config.quiet);
   std::size_t done = 0;
@@ -178,8 +183,13 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
   distribute(
       comm, plan.files.size(),
       [&](std::size_t i) {
+        // One thread per rank runs tasks (rank 0's own worker thread there), so no lock.
         stop_if_asked();
-        return processor.process(plan.files[i], plan.stored[i], sink);
+        const double t0 = since_plan(), w0 = sink.write_seconds();
+        TrackOutcome o = processor.process(plan.files[i], plan.stored[i], sink);
+        timing.work_s += since_plan() - t0 - (sink.write_seconds() - w0);
+        ++timing.files;
+        return o;
       },
       [&](std::size_t i, const TrackOutcome& o) {
         outcomes[i] = o;
@@ -188,10 +198,13 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
         progress.update(++done);
       });
   sink.flush();
+  timing.write_s = sink.write_seconds();
+  timing.done_s = since_plan();
 
-  // Every rank's committed shards reach rank 0, which writes the manifest.
-  json mine = json::array();
-  for (const auto& e : sink.committed()) mine.push_back({e.file, e.tracks, e.segments});
+  // Every rank's committed shards and timing reach rank 0, which writes the manifest.
+  json mine = {{"shards", json::array()},
+               {"timing", {timing.rank, timing.files, timing.work_s, timing.write_s, timing.done_s}}};
+  for (const auto& e : sink.committed()) mine["shards"].push_back({e.file, e.tracks, e.segments});
   const auto gathered = comm.gather(mine.dump(), 0);
   PreprocessResult result;
   if (comm.rank() != 0) return result;
@@ -230,9 +243,14 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
   m.total_tracks = split_tracks.size();
   m.reused_tracks = result.reused;
   m.shards = live_prior_shards(config.output, prior, reused_paths);
-  for (const auto& part : gathered)
-    for (const auto& e : json::parse(part))
+  for (const auto& text : gathered) {
+    const json part = json::parse(text);
+    for (const auto& e : part["shards"])
       m.shards.push_back({e[0].get<std::string>(), e[1].get<std::size_t>(), e[2].get<std::size_t>(), {}});
+    const json& t = part["timing"];
+    m.rank_timing.push_back({t[0].get<int>(), t[1].get<std::size_t>(), t[2].get<double>(), t[3].get<double>(),
+                             t[4].get<double>()});
+  }
   std::sort(m.shards.begin(), m.shards.end(), [](const auto& a, const auto& b) { return a.file < b.file; });
   std::sort(m.failed.begin(), m.failed.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
 
@@ -240,6 +258,7 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
     m.split = config.split_files.empty() ? data::make_split(config.split_spec, split_tracks, config.seed)
                                          : data::read_split_files(config.split_files, split_tracks);
   }
+  m.plan_s = std::chrono::duration<double>(planned - start).count();
   m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   m.tracks_per_s = m.wall_s > 0 ? static_cast<double>(result.processed + result.failed) / m.wall_s : 0.0;
   data::save_manifest(config.output / "dataset.json", m);

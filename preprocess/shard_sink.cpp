@@ -1,5 +1,6 @@
 #include "preprocess/shard_sink.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace genre::preprocess {
@@ -26,7 +27,9 @@ void ShardSink::add(data::TrackFeatures track) {
 
 void ShardSink::flush() {
   if (!open_ || open_->tracks() == 0) return;
+  const auto start = std::chrono::steady_clock::now();
   open_->commit();
+  write_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   committed_.push_back({"shards/" + open_->path().filename().string(), open_->tracks(), open_->segments(), {}});
   open_.reset();
 }

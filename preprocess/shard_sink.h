@@ -21,6 +21,8 @@ class ShardSink {
   void flush();
   // Shards this sink committed, with paths relative to the dataset folder.
   const std::vector<data::ShardEntry>& committed() const { return committed_; }
+  // Seconds spent committing shards so far.
+  double write_seconds() const { return write_s_; }
 
   static std::string shard_name(int rank, int sequence);
 
@@ -32,6 +34,7 @@ class ShardSink {
   std::size_t shard_tracks_;
   std::unique_ptr<data::ShardWriter> open_;
   std::vector<data::ShardEntry> committed_;
+  double write_s_ = 0;
 };
 
 }  // namespace genre::preprocess

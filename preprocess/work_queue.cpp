@@ -1,13 +1,14 @@
 #include "preprocess/work_queue.h"
 
 #include <atomic>
-#include <chrono>
 #include <cstring>
 #include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "dist/poll_backoff.h"
 
 namespace genre::preprocess {
 
@@ -99,6 +100,8 @@ void run_coordinator(const dist::Comm& comm, std::size_t n, const TaskFn& task, 
 
   bool finished_local = false;
   std::exception_ptr error;
+  // A worker holds kQueuedAhead tasks, so a reply up to 1 ms late costs it nothing.
+  dist::PollBackoff backoff;
   while (!finished_local || stopped < workers) {
     bool busy = false;
     {
@@ -113,13 +116,10 @@ void run_coordinator(const dist::Comm& comm, std::size_t n, const TaskFn& task, 
       busy = !batch.empty();
     }
     if (error) break;
-    int flag = 0;
-    MPI_Status status;
-    GENRE_MPI_CHECK(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm.raw(), &flag, &status));
-    if (flag) {
+    if (comm.message_waiting()) {
       busy = true;
       int from = 0, tag = 0;
-      const std::string msg = comm.recv(status.MPI_SOURCE, status.MPI_TAG, &from, &tag);
+      const std::string msg = comm.recv(MPI_ANY_SOURCE, MPI_ANY_TAG, &from, &tag);
       if (tag == kReady) {
         for (int k = 0; k < kQueuedAhead; ++k) hand_out(from);
       } else if (tag == kResult) {
@@ -129,9 +129,12 @@ void run_coordinator(const dist::Comm& comm, std::size_t n, const TaskFn& task, 
         hand_out(from);
       }
     }
-    // Polling with a short sleep rather than a blocking receive: Open MPI's
-    // blocking calls spin and would steal the core rank 0's worker runs on.
-    if (!busy) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    // Polling with pauses rather than a blocking receive, which would spin on
+    // the core rank 0's own worker thread runs on.
+    if (busy)
+      backoff.activity();
+    else
+      backoff.idle();
   }
   local.join();
   if (error) std::rethrow_exception(error);

@@ -156,6 +156,10 @@ json to_json(const Manifest& m) {
     shards.push_back({{"file", s.file}, {"tracks", s.tracks}, {"segments", s.segments}, {"stale_rows", s.stale_rows}});
   json failed = json::array();
   for (const auto& f : m.failed) failed.push_back({{"path", f.path}, {"reason", f.reason}});
+  json timing = json::array();
+  for (const auto& t : m.rank_timing)
+    timing.push_back({{"rank", t.rank}, {"files", t.files}, {"work_s", t.work_s}, {"write_s", t.write_s},
+                      {"done_s", t.done_s}});
   return {{"params", params_json(m.params)},
           {"input", m.input},
           {"total_tracks", m.total_tracks},
@@ -164,6 +168,8 @@ json to_json(const Manifest& m) {
           {"ranks", m.ranks},
           {"wall_s", m.wall_s},
           {"tracks_per_s", m.tracks_per_s},
+          {"plan_s", m.plan_s},
+          {"rank_timing", timing},
           {"created", m.created},
           {"shards", shards},
           {"failed", failed},
@@ -199,6 +205,15 @@ Manifest manifest_from_json(const json& j) {
   m.ranks = f.get_or<int>("ranks", 1);
   m.wall_s = f.get_or<double>("wall_s", 0.0);
   m.tracks_per_s = f.get_or<double>("tracks_per_s", 0.0);
+  m.plan_s = f.get_or<double>("plan_s", 0.0);
+  if (f.has("rank_timing")) {
+    const json& timing = array_at(f, "rank_timing");
+    for (std::size_t i = 0; i < timing.size(); ++i) {
+      const Fields t(timing[i], "rank_timing[" + std::to_string(i) + "]");
+      m.rank_timing.push_back({t.get<int>("rank"), t.get<std::size_t>("files"), t.get<double>("work_s"),
+                               t.get<double>("write_s"), t.get<double>("done_s")});
+    }
+  }
   m.created = f.get_or<std::string>("created", "");
   return m;
 }

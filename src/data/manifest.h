@@ -37,6 +37,16 @@ struct Split {
   std::string note;
 };
 
+// Where one rank's time went in the run that wrote the manifest: shows load
+// balance and what limits the parallel efficiency.
+struct RankTiming {
+  int rank = 0;
+  std::size_t files = 0;  // files this rank processed or verified
+  double work_s = 0;      // decoding and features (includes verifying reused tracks)
+  double write_s = 0;     // shard commits: HDF5 write, fsync, rename
+  double done_s = 0;      // from the plan's arrival to this rank's last commit
+};
+
 struct Manifest {
   DatasetParams params;
   std::string input;  // the --input folder or --list file
@@ -49,6 +59,8 @@ struct Manifest {
   int ranks = 1;
   double wall_s = 0;
   double tracks_per_s = 0;
+  double plan_s = 0;  // rank 0 scanning the input and checking earlier output, before any file is processed
+  std::vector<RankTiming> rank_timing;  // of this run, by rank; empty if nothing ran
   std::string created;  // ISO 8601 UTC
 };
 
@@ -56,6 +68,7 @@ struct Manifest {
 // tracks, segments, stale_rows}], "failed": [{path, reason}], "split": {mode,
 // seed, fractions, train, val, test, leaks, note}, "total_tracks",
 // "total_segments", "reused_tracks", "ranks", "wall_s", "tracks_per_s",
+// "plan_s", "rank_timing": [{rank, files, work_s, write_s, done_s}],
 // "created"}. Required when reading: params (all but genre_version and
 // table_columns), shards (file, tracks, segments) and split (mode, train,
 // test); the rest default.

@@ -40,6 +40,8 @@ Manifest full_manifest() {
   m.ranks = 8;
   m.wall_s = 12.25;
   m.tracks_per_s = 1.5;
+  m.plan_s = 0.125;
+  m.rank_timing = {{0, 7, 3.5, 0.25, 4.0}, {1, 8, 3.75, 0.5, 4.25}};
   m.created = "2024-05-01T12:00:00Z";
   return m;
 }
@@ -74,6 +76,15 @@ void expect_equal(const Manifest& a, const Manifest& b) {
   EXPECT_EQ(a.ranks, b.ranks);
   EXPECT_EQ(a.wall_s, b.wall_s);
   EXPECT_EQ(a.tracks_per_s, b.tracks_per_s);
+  EXPECT_EQ(a.plan_s, b.plan_s);
+  ASSERT_EQ(a.rank_timing.size(), b.rank_timing.size());
+  for (std::size_t i = 0; i < a.rank_timing.size(); ++i) {
+    EXPECT_EQ(a.rank_timing[i].rank, b.rank_timing[i].rank);
+    EXPECT_EQ(a.rank_timing[i].files, b.rank_timing[i].files);
+    EXPECT_EQ(a.rank_timing[i].work_s, b.rank_timing[i].work_s);
+    EXPECT_EQ(a.rank_timing[i].write_s, b.rank_timing[i].write_s);
+    EXPECT_EQ(a.rank_timing[i].done_s, b.rank_timing[i].done_s);
+  }
   EXPECT_EQ(a.created, b.created);
 }
 

@@ -10,6 +10,18 @@ mpirun_n 3 "$GENRE" preprocess --input "$SCRATCH/corpus" --output "$SCRATCH/thre
 [[ $(json "$SCRATCH/two/dataset.json" "d['ranks']") == 2 ]] || fail "manifest does not record 2 ranks"
 [[ $(json "$SCRATCH/two/dataset.json" "d['total_tracks']") == 15 ]] || fail "expected 15 tracks"
 [[ $(json "$SCRATCH/two/dataset.json" "d['total_segments']") == 60 ]] || fail "expected 60 segments (4 per 12 s track)"
+# Where each rank's time went: one entry per rank, their files add up to the
+# collection, and work, writing and the finish are consistent.
+/usr/bin/python3 - "$SCRATCH/three/dataset.json" <<'PY' || fail "rank_timing in dataset.json is inconsistent"
+import json, sys
+m = json.load(open(sys.argv[1]))
+t = m["rank_timing"]
+assert [r["rank"] for r in t] == [0, 1, 2], t
+assert sum(r["files"] for r in t) == 15, t
+for r in t:
+    assert 0 <= r["work_s"] and 0 <= r["write_s"] and r["work_s"] + r["write_s"] <= r["done_s"] + 1e-3, r
+    assert r["done_s"] <= m["wall_s"] - m["plan_s"] + 1e-3, (r, m["wall_s"], m["plan_s"])
+PY
 # (That every rank gets work is test_work_queue_mpi's job: here rank 0 may
 # legitimately finish 15 short tracks before rank 1 has started up.)
 echo "mpi_equivalence: ok"
