@@ -2,7 +2,8 @@
 # tracks/s of `genre preprocess` on 1 and 2 ranks over a 200-track synthetic
 # corpus (10 classes x 20 tracks x 30 s), 5 alternating runs each; prints the
 # medians and the parallel efficiency (tracks/s on 2 ranks / (2 x on 1 rank)).
-# Wall time as dataset.json records it: scan, decode, features, shard writing.
+# Wall time as dataset.json records it: scan, decode, features, shard writing;
+# then where the last 2-rank run's time went (dataset.json's rank_timing).
 set -euo pipefail
 genre=${1:-build/src/cli/genre}
 work=${2:-$(mktemp -d)}
@@ -24,4 +25,11 @@ two = [float(x) for x in sys.argv[2].split()]
 m1, m2 = statistics.median(one), statistics.median(two)
 print(f"preprocess, 200 tracks x 30 s, MFCC-13: 1 rank {m1:.1f} tracks/s ({1000/m1:.1f} ms/track), "
       f"2 ranks {m2:.1f} tracks/s; parallel efficiency {m2/(2*m1):.2f} (medians of {len(one)} runs)")
+PY
+/usr/bin/python3 - "$work/two/dataset.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+ranks = "; ".join(f"rank {t['rank']}: {t['files']} files, work {t['work_s']:.3f} s, write {t['write_s']:.3f} s, "
+                  f"done at {t['done_s']:.3f} s" for t in m["rank_timing"])
+print(f"last 2-rank run: wall {m['wall_s']:.3f} s, planning {m['plan_s']:.3f} s; {ranks}")
 PY

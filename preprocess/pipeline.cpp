@@ -88,9 +88,9 @@ data::DatasetParams dataset_params(const PreprocessConfig& c, const std::vector<
   p.pad_mode = dsp::to_string(c.features.stft.pad_mode);
   p.classes = classes;
   p.genre_version = GENRE_VERSION;
-  const auto extractor = dsp::make_feature_extractor(c.features);
-  p.frames = static_cast<int>(extractor->frames(c.segment_length()));
-  p.dims = static_cast<int>(extractor->dims());
+  const dsp::FeatureShape shape = dsp::feature_shape(c.features, c.segment_length());
+  p.frames = static_cast<int>(shape.frames);
+  p.dims = static_cast<int>(shape.dims);
   if (c.table) p.table_columns = dsp::FeatureTable::columns();
   return p;
 }

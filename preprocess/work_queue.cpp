@@ -87,6 +87,10 @@ void run_coordinator(const dist::Comm& comm, std::size_t n, const TaskFn& task, 
   std::vector<bool> stop_sent(static_cast<std::size_t>(comm.size()), false);
   int stopped = 0;
   const auto hand_out = [&](int worker) {
+    // Near the end a task queued behind another would wait there while some
+    // rank idles: tasks go ahead only while every rank can still get one.
+    const auto ranks = static_cast<std::size_t>(comm.size());
+    if (outstanding[static_cast<std::size_t>(worker)] > 0 && next.load() + ranks > n) return;
     const std::size_t i = next.fetch_add(1);
     if (i < n) {
       comm.send(encode_index(i), worker, kTask);

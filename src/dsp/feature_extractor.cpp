@@ -97,4 +97,11 @@ std::unique_ptr<FeatureExtractor> make_feature_extractor(const FeatureParams& pa
   return std::make_unique<LogMelExtractor>(params);
 }
 
+FeatureShape feature_shape(const FeatureParams& params, std::size_t n_samples) {
+  validate(params);
+  const auto hop = static_cast<std::size_t>(params.stft.hop_length);
+  const auto dims = static_cast<std::size_t>(params.kind == FeatureKind::Mfcc ? params.n_mfcc : params.n_mels);
+  return {Stft::frames(n_samples, hop), dims};
+}
+
 }  // namespace genre::dsp

@@ -28,4 +28,12 @@ class FeatureExtractor {
 // sample rate < 1).
 std::unique_ptr<FeatureExtractor> make_feature_extractor(const FeatureParams& params);
 
+// frames(n) and dims() of the extractor these params make, validated alike,
+// without its set-up (filterbank, DCT matrix, FFTW plan: milliseconds that
+// every rank of a short run would otherwise pay again just to size things).
+struct FeatureShape {
+  std::size_t frames = 0, dims = 0;
+};
+FeatureShape feature_shape(const FeatureParams& params, std::size_t n_samples);
+
 }  // namespace genre::dsp

@@ -51,7 +51,8 @@ class Stft {
   std::size_t hop() const { return hop_; }
   std::size_t bins() const { return n_fft_ / 2 + 1; }
   // Frames of a segment of n samples: 1 + n / hop (center=True).
-  std::size_t frames(std::size_t n_samples) const { return 1 + n_samples / hop_; }
+  static std::size_t frames(std::size_t n_samples, std::size_t hop) { return 1 + n_samples / hop; }
+  std::size_t frames(std::size_t n_samples) const { return frames(n_samples, hop_); }
   // The analysis window (periodic Hann, n_fft values).
   const std::vector<double>& window() const { return window_; }
 

@@ -139,6 +139,26 @@ TEST(FeatureExtractor, RejectsInvalidParameters) {
   })));
 }
 
+TEST(FeatureExtractor, ShapeWithoutSetUpAgreesWithTheExtractor) {
+  for (const FeatureKind kind : {FeatureKind::Mfcc, FeatureKind::LogMel})
+    for (const int hop : {512, 300}) {
+      FeatureParams p;
+      p.kind = kind;
+      p.n_mfcc = 20;
+      p.n_mels = 64;
+      p.stft.hop_length = hop;
+      const auto fx = make_feature_extractor(p);
+      for (const std::size_t n : {std::size_t{1}, std::size_t{511}, std::size_t{66150}, std::size_t{66149}}) {
+        const FeatureShape shape = feature_shape(p, n);
+        EXPECT_EQ(shape.frames, fx->frames(n)) << to_string(kind) << " hop " << hop << " n " << n;
+        EXPECT_EQ(shape.dims, fx->dims()) << to_string(kind);
+      }
+    }
+  FeatureParams bad;
+  bad.n_mfcc = 129;
+  EXPECT_THROW(feature_shape(bad, 100), UsageError);
+}
+
 TEST(FeatureParams, ParsesNamesAndRejectsOthers) {
   EXPECT_EQ(parse_pad_mode("constant"), PadMode::Constant);
   EXPECT_EQ(parse_pad_mode("reflect"), PadMode::Reflect);
