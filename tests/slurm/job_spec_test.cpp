@@ -2,6 +2,10 @@
 // the key, for values that must never reach a script.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <ostream>
+#include <string>
+
 #include "common/error.h"
 #include "slurm/fields.h"
 #include "spec_fixture.h"
@@ -68,6 +72,8 @@ struct BadSpec {
   const char* expected;  // the key the message must name, and part of the reason
 };
 
+void PrintTo(const BadSpec& b, std::ostream* os) { *os << '"' << b.expected << '"'; }
+
 class JobSpecErrors : public ::testing::TestWithParam<BadSpec> {};
 
 TEST_P(JobSpecErrors, NameTheKey) {
@@ -133,7 +139,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"preprocess: [1, 2]\n", "preprocess: must be a map"},
         BadSpec{"search:\n", "search.spec: required"},
         BadSpec{"- a\n- b\n", "the spec must be a YAML map"},
-        BadSpec{"preprocess: {input: corpus, output: d\n", "not valid YAML"}));
+        BadSpec{"preprocess: {input: corpus, output: d\n", "not valid YAML"}),
+    // Test names from the key the message must name: "07_preprocess_resources_qos".
+    [](const ::testing::TestParamInfo<BadSpec>& info) {
+      std::string name = std::to_string(info.index);
+      if (name.size() < 2) name.insert(0, "0");
+      name += "_";
+      for (const char* c = info.param.expected; *c && *c != ':'; ++c)
+        name += std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_';
+      return name;
+    });
 
 TEST(ShellQuote, RoundTripsThroughBash) {
   // The quoted text, given to a real bash, comes back byte for byte.
