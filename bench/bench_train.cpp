@@ -17,6 +17,7 @@
 
 #include "model/registry.h"
 #include "train/flat_parameters.h"
+#include "train/threads.h"
 #include "train/trainer.h"
 
 namespace {
@@ -32,7 +33,7 @@ std::vector<std::int64_t> sample_shape(const std::string& model) {
 
 void step_loop(benchmark::State& state) {
   const std::string name = kModels[state.range(0)];
-  torch::set_num_threads(static_cast<int>(state.range(1)));
+  genre::train::set_compute_threads(static_cast<int>(state.range(1)));
   torch::manual_seed(0);
   ModelConfig config;
   config.name = name;
@@ -74,7 +75,7 @@ void step_loop(benchmark::State& state) {
 
 void trainer_epoch(benchmark::State& state) {
   const std::string name = kModels[state.range(0)];
-  torch::set_num_threads(static_cast<int>(state.range(1)));
+  genre::train::set_compute_threads(static_cast<int>(state.range(1)));
   const std::int64_t n = name == "mlp" ? 16000 : 1000;
   genre::train::TrainingData data;
   data.input = name == "mlp" ? genre::train::InputKind::Table : genre::train::InputKind::Features;

@@ -8,11 +8,11 @@
 #include "cli/options.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/stop_signal.h"
 #include "dist/communicator.h"
 #include "search/commands.h"
 #include "search/sweep.h"
 #include "search/train_runner.h"
-#include "common/stop_signal.h"
 
 namespace genre::search {
 

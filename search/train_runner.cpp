@@ -8,6 +8,7 @@
 #include "train/config.h"
 #include "train/data_parallel.h"
 #include "train/metrics.h"
+#include "train/threads.h"
 #include "train/trainer.h"
 #include "train/training_data.h"
 
@@ -88,7 +89,7 @@ TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& gro
     } else if (config.train.threads == 0) {
       // The node's cores shared among the job's ranks on it.
       const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-      torch::set_num_threads(std::max(1, cores / std::max(1, node_.size)));
+      train::set_compute_threads(std::max(1, cores / std::max(1, node_.size)));
     }
     const auto comm = dist::make_communicator(group, device);
 

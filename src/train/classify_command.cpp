@@ -17,6 +17,7 @@
 #include "dist/mpi.h"
 #include "train/classifier.h"
 #include "train/commands.h"
+#include "train/threads.h"
 
 namespace genre::train {
 
@@ -145,7 +146,7 @@ int classify_main(int argc, char** argv) {
     if (format != "csv" && format != "json") throw UsageError("--format must be csv or json, got '" + format + "'");
     log::setup(world.rank(), quiet);
     command.ranks_diverge();
-    torch::set_num_threads(1);  // one file per rank at a time; ranks are the parallelism
+    set_compute_threads(1);  // one file per rank at a time; ranks are the parallelism
     Classifier classifier(model_dir, dist::pick_device(device_name, world));
 
     // Rank 0 lists the files once, so every rank deals from the same list.

@@ -9,11 +9,12 @@
 #include "cli/options.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/stop_signal.h"
 #include "dist/communicator.h"
 #include "dist/mpi.h"
 #include "train/commands.h"
 #include "train/data_parallel.h"
-#include "common/stop_signal.h"
+#include "train/threads.h"
 #include "train/trainer.h"
 
 namespace genre::train {
@@ -86,7 +87,7 @@ int train_main(int argc, char** argv) {
     const TrainConfig config = load_config(args->config, args->sets);
     log::setup(world.rank(), args->quiet);
     command.ranks_diverge();
-    torch::set_num_threads(config.train.threads > 0 ? config.train.threads : default_threads(world));
+    set_compute_threads(config.train.threads > 0 ? config.train.threads : default_threads(world));
     const torch::Device device = dist::pick_device(config.train.device, world);
 
     const data::Dataset dataset = [&] {

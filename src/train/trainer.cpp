@@ -15,6 +15,7 @@
 #include "train/flat_parameters.h"
 #include "train/model_file.h"
 #include "train/schedule.h"
+#include "train/threads.h"
 
 namespace genre::train {
 
@@ -221,7 +222,7 @@ TrainResult Trainer::run() {
   const std::string metric = c.train.metric.substr(4);  // "val_accuracy" -> "accuracy"
   const bool maximize = metric_maximized(c.train.metric);
 
-  if (c.train.threads > 0) torch::set_num_threads(c.train.threads);
+  if (c.train.threads > 0) set_compute_threads(c.train.threads);
   run_ = std::make_unique<Run>();
   Run& r = *run_;
 

@@ -18,6 +18,7 @@
 #include "dist/communicator.h"
 #include "synthetic_data.h"
 #include "train/data_parallel.h"
+#include "train/threads.h"
 
 namespace genre::train {
 namespace {
@@ -88,7 +89,7 @@ double spread_across_ranks(const std::vector<torch::Tensor>& mine, dist::Communi
 class DataParallel : public ::testing::Test {
  protected:
   void SetUp() override {
-    torch::set_num_threads(1);  // ranks share the CI machine's two cores
+    genre::train::set_compute_threads(1);  // ranks share the CI machine's two cores
     comm_ = dist::make_communicator(dist::Comm::world(), torch::kCPU);
   }
   std::unique_ptr<dist::Communicator> comm_;

@@ -8,10 +8,11 @@
 #include <fstream>
 
 #include "common/error.h"
-#include "synthetic_data.h"
-#include "support/test_support.h"
-#include "train/model_file.h"
 #include "common/stop_signal.h"
+#include "support/test_support.h"
+#include "synthetic_data.h"
+#include "train/model_file.h"
+#include "train/threads.h"
 #include "train/trainer.h"
 
 namespace genre::train {
@@ -51,7 +52,7 @@ TrainResult train(const TrainConfig& c, const TrainingData& data, const fs::path
 class TrainerOnShards : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    torch::set_num_threads(1);
+    set_compute_threads(1);
     dir_ = new test::TempDir;
     test::SyntheticSpec spec;
     spec.columns = 12;

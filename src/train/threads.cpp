@@ -1,0 +1,21 @@
+#include "train/threads.h"
+
+#include <dlfcn.h>
+
+#include <torch/torch.h>
+
+#include "common/error.h"
+
+namespace genre::train {
+
+void set_compute_threads(int n) {
+  if (n < 1) throw Error("compute threads must be at least 1, got " + std::to_string(n));
+  torch::set_num_threads(n);
+  // Looked up at run time: the BLAS behind libblas.so.3 is the system's
+  // choice (Debian's alternatives), and only OpenBLAS has this pool.
+  using SetThreads = void (*)(int);
+  if (auto* set_openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    set_openblas(n);
+}
+
+}  // namespace genre::train
