@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <regex>
 #include <set>
 
 #include "common/error.h"
@@ -12,10 +11,13 @@
 #include "search/leaderboard.h"
 #include "search/objective_runner.h"
 #include "support/test_support.h"
+#include "run_folder.h"
 #include "sweep_driver.h"
 
 using namespace genre;
 using namespace genre::search;
+using genre::search::test::board;
+using genre::search::test::of_kind;
 using genre::search::test::VirtualSweep;
 
 namespace {
@@ -29,20 +31,6 @@ SweepSpec spec_of(const std::string& yaml) {
 
 std::vector<nlohmann::json> journal_of(const std::filesystem::path& run) {
   return read_journal(run / "journal.jsonl").events;
-}
-
-std::vector<nlohmann::json> of_kind(const std::vector<nlohmann::json>& events, const std::string& kind) {
-  std::vector<nlohmann::json> out;
-  for (const auto& e : events)
-    if (e["event"] == kind) out.push_back(e);
-  return out;
-}
-
-// The leaderboard without the wall-time column (the one thing timing changes).
-std::string board(const std::filesystem::path& run) {
-  const SweepState s = load_sweep(run);
-  return std::regex_replace(leaderboard_csv(make_leaderboard(s)), std::regex(",[0-9.]+,(finished|pruned|failed|running)\n"),
-                            ",$1\n");
 }
 
 const char* const kRandom = R"(

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "common/error.h"
@@ -17,10 +16,13 @@
 #include "search/leaderboard.h"
 #include "search/objective_runner.h"
 #include "search/sweep.h"
+#include "run_folder.h"
 #include "support/test_support.h"
 
 using namespace genre;
 using namespace genre::search;
+using genre::search::test::board;
+using genre::search::test::of_kind;
 
 namespace {
 
@@ -65,19 +67,6 @@ SweepRun sweep(const SharedDir& d, const std::string& name, const std::string& s
     r.error = e.what();
   }
   return r;
-}
-
-std::vector<nlohmann::json> of_kind(const std::filesystem::path& run, const std::string& kind) {
-  std::vector<nlohmann::json> out;
-  for (const auto& e : read_journal(run / "journal.jsonl").events)
-    if (e["event"] == kind) out.push_back(e);
-  return out;
-}
-
-std::string board(const std::filesystem::path& run) {
-  const SweepState s = load_sweep(run);
-  return std::regex_replace(leaderboard_csv(make_leaderboard(s)), std::regex(",[0-9.]+,(finished|pruned|failed|running)\n"),
-                            ",$1\n");
 }
 
 const char* const kRandom = R"(

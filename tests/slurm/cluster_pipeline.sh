@@ -9,14 +9,7 @@ scratch=$2
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 source "$here/sweep_lib.sh"
-cluster_skip_unless_possible
-require_submit "$genre"
-require_search "$genre"
-rm -rf "$scratch"
-mkdir -p "$scratch"
-cd "$scratch"
-cluster_start "$scratch/cluster"
-LOG_DIR=$scratch/logs
+cluster_test_begin "$genre" "$scratch" search
 
 make_corpus "$genre" corpus
 mkdir -p jobs

@@ -9,13 +9,7 @@ set -euo pipefail
 genre=$1
 scratch=$2
 source "$(dirname "$0")/lib.sh"
-cluster_skip_unless_possible
-require_submit "$genre"
-rm -rf "$scratch"
-mkdir -p "$scratch"
-cd "$scratch"
-cluster_start "$scratch/cluster"
-LOG_DIR=$scratch/logs
+cluster_test_begin "$genre" "$scratch"
 
 make_corpus "$genre" corpus
 mkdir -p jobs

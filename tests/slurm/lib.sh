@@ -74,6 +74,20 @@ require_search() {  # GENRE
   fi
 }
 
+# The start of every cluster test: skip unless this machine can run a cluster
+# and this genre has the commands (`submit`, and `search` if asked), then a
+# fresh SCRATCH as the working folder with a cluster of its own under it.
+cluster_test_begin() {  # GENRE SCRATCH [search]
+  cluster_skip_unless_possible
+  require_submit "$1"
+  if [[ ${3:-} == search ]]; then require_search "$1"; fi
+  rm -rf "$2"
+  mkdir -p "$2"
+  cd "$2"
+  cluster_start "$2/cluster"
+  LOG_DIR=$2/logs
+}
+
 # A small synthetic corpus: 3 classes x 4 tracks of 6 s (2 segments each).
 make_corpus() {  # GENRE DIR
   "$1" synth --output "$2" --classes 3 --tracks 4 --seconds 6 >/dev/null
