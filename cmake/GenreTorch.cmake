@@ -9,7 +9,24 @@
 # communicator when LibTorch has CUDA and NCCL is found; ON insists and fails
 # with the reason; OFF never looks.
 
+# A CUDA LibTorch 2.1-2.5 looks for CUDA::nvToolsExt, which CUDA 12.9 and
+# later (this image has 13) no longer ship: their NVTX is the header-only
+# CUDA::nvtx3, which serves the same calls. Harmless for a CPU LibTorch.
+find_package(CUDAToolkit QUIET)
+if(TARGET CUDA::nvtx3 AND NOT TARGET CUDA::nvToolsExt)
+  add_library(CUDA::nvToolsExt INTERFACE IMPORTED)
+  target_link_libraries(CUDA::nvToolsExt INTERFACE CUDA::nvtx3)
+endif()
+
 find_package(Torch REQUIRED)
+list(FILTER TORCH_LIBRARIES EXCLUDE REGEX "-NOTFOUND$")
+# The pre-C++11-ABI LibTorch downloads cannot link with Debian's C++ libraries
+# (yaml-cpp, Boost, spdlog): say so here rather than with a page of undefined
+# std::string symbols at link time.
+if(TORCH_CXX_FLAGS MATCHES "_GLIBCXX_USE_CXX11_ABI=0")
+  message(FATAL_ERROR "the LibTorch at ${Torch_DIR} uses the pre-C++11 ABI, which cannot link with this system's "
+                      "C++ libraries: use the cxx11-abi LibTorch download")
+endif()
 
 # A CUDA LibTorch (1.13 or 2.x) defines the torch_cuda / c10_cuda targets or
 # CAFFE2_USE_CUDA; Debian's CPU build defines none of them.

@@ -145,6 +145,8 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
     }
   }
   message = comm.broadcast(message, 0);
+  // Every rank has the plan from here: the zero of its rank_timing clock.
+  const auto planned = std::chrono::steady_clock::now();
   if (message[0] == 'U') throw UsageError(message.substr(1));
   if (message[0] == 'E') throw Error(message.substr(1));
   const Plan plan = decode_plan(message.substr(1));
@@ -162,8 +164,6 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
                  config.shard_tracks);
   TrackProcessor processor(config, params);
 
-  // Clocks start once the plan is known, so every rank's times compare.
-  const auto planned = std::chrono::steady_clock::now();
   const auto since_plan = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - planned).count(); };
   data::RankTiming timing;
   timing.rank = comm.rank();

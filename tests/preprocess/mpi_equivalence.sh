@@ -20,7 +20,10 @@ assert [r["rank"] for r in t] == [0, 1, 2], t
 assert sum(r["files"] for r in t) == 15, t
 for r in t:
     assert 0 <= r["work_s"] and 0 <= r["write_s"] and r["work_s"] + r["write_s"] <= r["done_s"] + 1e-3, r
-    assert r["done_s"] <= m["wall_s"] - m["plan_s"] + 1e-3, (r, m["wall_s"], m["plan_s"])
+    # A rank gets the plan after rank 0 started, and ends before rank 0's
+    # final gather: its span lies within rank 0's wall time.
+    assert r["done_s"] <= m["wall_s"] + 1e-3, (r, m["wall_s"])
+assert 0 < m["plan_s"] < m["wall_s"], m
 PY
 # (That every rank gets work is test_work_queue_mpi's job: here rank 0 may
 # legitimately finish 15 short tracks before rank 1 has started up.)
