@@ -15,7 +15,7 @@ void set_compute_threads(int n) {
   // choice (Debian's alternatives), and only OpenBLAS has this pool.
   using SetThreads = void (*)(int);
   if (auto* set_openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-    set_openblas(n);
+    set_openblas(1);
 }
 
 }  // namespace genre::train
