@@ -7,9 +7,8 @@
 //            over one tensor instead of one per layer);
 //   trainer_epoch: genre's Trainer for one epoch on in-memory data, with what
 //            it adds per step (batch gather, metric sums, the interrupt check).
-// On a machine shared with other work, run with --benchmark_repetitions and
-// read the best repetition; torch's OpenMP threads degrade badly when another
-// process takes the second core (OMP_WAIT_POLICY=passive limits the damage).
+// Threads as genre sets them (train::set_compute_threads: torch's pool, OpenBLAS
+// at one). bench_training.sh runs this beside PyTorch in alternating rounds.
 // Usage: bench_train [--benchmark_filter=...]; items_per_second is samples/s.
 #include <benchmark/benchmark.h>
 
