@@ -2,7 +2,7 @@
 // and two torch threads), beside PyTorch 1.13 from Python on the same machine
 // (README). Two views:
 //   step_loop: the bare loop a Python script runs (forward, cross-entropy,
-//            backward, Adam step) on a fixed random batch; flat:1 keeps the
+//            backward, Adam step) on a pool of random batches; flat:1 keeps the
 //            parameters in one buffer as genre's trainer does (one Adam update
 //            over one tensor instead of one per layer);
 //   trainer_epoch: genre's Trainer for one epoch on in-memory data, with what
