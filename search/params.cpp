@@ -1,6 +1,8 @@
 #include "search/params.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "common/error.h"
@@ -130,6 +132,12 @@ void parse_into(const YAML::Node& node, const std::string& prefix, const std::st
   }
 }
 
+double decimal_rounded(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", v);
+  return std::strtod(text, nullptr);
+}
+
 nlohmann::json as_number(double v, bool integral) {
   if (integral) return static_cast<std::int64_t>(std::llround(v));
   return v;
@@ -177,8 +185,10 @@ nlohmann::json ParamSpec::sample(Rng& rng) const {
     case Distribution::kIntUniform:
       return rng.uniform_int(static_cast<std::int64_t>(min), static_cast<std::int64_t>(max));
     case Distribution::kQUniform:
-      // W&B's definition: round(U(min, max) / q) * q.
-      return as_number(std::round(rng.uniform(min, max) / q) * q, integral);
+      // W&B's definition: round(U(min, max) / q) * q, then the nearest double
+      // of its 12-digit decimal (0.3, not 3 * 0.1 = 0.30000000000000004), as
+      // the user would write it in a config.
+      return as_number(decimal_rounded(std::round(rng.uniform(min, max) / q) * q), integral);
   }
   return nullptr;
 }
@@ -200,7 +210,7 @@ std::vector<nlohmann::json> ParamSpec::grid_values() const {
       if (last - first + 1 > kMaxGridPoints)
         throw UsageError("parameters." + name + ": a grid over " + std::to_string(last - first + 1) +
                          " values is too large");
-      for (double k = first; k <= last; k += 1) out.push_back(as_number(k * step, integral));
+      for (double k = first; k <= last; k += 1) out.push_back(as_number(decimal_rounded(k * step), integral));
       return out;
     }
   }

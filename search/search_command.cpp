@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/stop_signal.h"
 #include "dist/communicator.h"
+#include "search/algorithm.h"
 #include "search/commands.h"
 #include "search/sweep.h"
 #include "search/train_runner.h"
@@ -18,7 +19,7 @@ namespace genre::search {
 
 namespace {
 
-SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet) {
+SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool* plan) {
   namespace po = cli::po;
   SearchOptions o;
   std::string spec, data, out;
@@ -29,9 +30,12 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet) {
       ("out", po::value(&out), "the run folder, e.g. runs/NAME: journal.jsonl, trials/, leaderboard.*, report.html, best.yaml")
       ("resume", po::bool_switch(&o.resume), "continue the sweep journaled in --out (--spec defaults to its sweep.yaml); "
                                             "finished, failed and pruned trials are kept, running ones restart from their checkpoint")
+      ("plan", po::bool_switch(plan), "print the trials the spec starts (their parameters, in order) and exit: "
+                                      "trains nothing, needs no --data or --out")
       ("quiet", po::bool_switch(quiet), "print warnings and errors only");
   const auto vm = cli::parse(
-      {"search", "mpiexec -n 1+G*K genre search --spec SWEEP.yaml --data dataset.json --out runs/NAME [--resume]",
+      {"search", "mpiexec -n 1+G*K genre search --spec SWEEP.yaml --data dataset.json --out runs/NAME [--resume]\n"
+                 "       genre search --spec SWEEP.yaml --plan",
        "Runs a hyperparameter sweep: rank 0 coordinates and trains nothing; the other ranks form groups of the "
        "spec's ranks_per_trial, each training one trial at a time data-parallel and reporting every epoch. Every "
        "event goes to runs/NAME/journal.jsonl before it is acted on, so a killed job continues with --resume. "
@@ -44,14 +48,31 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet) {
   return o;
 }
 
+// --plan: the configs the algorithm proposes, as the coordinator would number
+// them (ASHA prunes later, from results; the configs are the same).
+int print_plan(const std::filesystem::path& spec_file) {
+  if (spec_file.empty()) throw UsageError("--plan needs --spec");
+  const SweepSpec spec = parse_spec_file(spec_file);
+  const auto algorithm = make_algorithm(spec);
+  int trial = 0;
+  for (std::optional<nlohmann::json> params; (params = algorithm->next_config()); ++trial) {
+    std::cout << "trial " << trial << ":";
+    for (const auto& [name, value] : params->items()) std::cout << " " << name << "=" << value.dump();
+    std::cout << "\n";
+  }
+  std::cout << trial << " trial(s)" << (spec.asha ? ", pruned by ASHA as they report" : "") << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
   return cli::run_mpi_command("search", argc, argv, [&](cli::MpiCommand& command) {
     const dist::Comm& world = command.world();
-    bool help = false, quiet = false;
-    const SearchOptions options = parse_options(argc, argv, &help, &quiet);
+    bool help = false, quiet = false, plan = false;
+    const SearchOptions options = parse_options(argc, argv, &help, &quiet, &plan);
     if (help) return 0;
+    if (plan) return command.root() ? print_plan(options.spec) : 0;
     log::setup(world.rank(), quiet);
     install_stop_signal();
     const dist::LocalRank local = dist::local_rank(world);

@@ -35,6 +35,21 @@ done
 tail -2 runs/n3/leaderboard.csv | grep -q ",failed$" || fail "failed trials rank last"
 grep -q "<svg" runs/n3/report.html || fail "report.html has its charts"
 
+# --plan prints the trials the sweep starts, in its order, with their
+# parameters, and trains nothing: the same ones the journal shows started.
+"$GENRE" search --spec mixed.yaml --plan > plan.out
+[[ $(tail -1 plan.out) == "6 trial(s)" ]] || fail "--plan counts the grid's 6 trials: $(tail -1 plan.out)"
+/usr/bin/python3 - plan.out runs/n3/journal.jsonl <<'PY' || fail "--plan differs from what the sweep started"
+import json, sys
+plan = {}
+for line in open(sys.argv[1]):
+    if line.startswith("trial "):
+        head, _, rest = line.partition(":")
+        plan[int(head.split()[1])] = dict((kv.split("=", 1)[0], json.loads(kv.split("=", 1)[1])) for kv in rest.split())
+started = {e["trial"]: e["params"] for e in map(json.loads, open(sys.argv[2])) if e["event"] == "trial_started"}
+assert plan == started, (plan, started)
+PY
+
 # One rank per trial trains the same whatever the number of groups: alone
 # (one process coordinating and training) gives the same leaderboard.
 "$GENRE" search --spec mixed.yaml --data ds/dataset.json --out runs/alone --quiet > /dev/null

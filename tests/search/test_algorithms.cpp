@@ -78,6 +78,24 @@ TEST(GridSearch, QUniformGridIsTheMultiplesOfQ) {
   EXPECT_EQ(configs[2]["n"], 64);
 }
 
+TEST(GridSearch, QUniformValuesAreTheDecimalsAUserWrites) {
+  // 3 x 0.1 is 0.30000000000000004 in doubles; configs and journals say 0.3.
+  auto spec = parse("method: grid\nparameters:\n  dropout: {distribution: q_uniform, min: 0.1, max: 0.5, q: 0.1}\n");
+  const auto configs = all_configs(*make_algorithm(spec));
+  ASSERT_EQ(configs.size(), 5u);
+  EXPECT_EQ(configs[2]["dropout"].get<double>(), 0.3);
+  EXPECT_EQ(configs[2]["dropout"].dump(), "0.3");
+}
+
+TEST(RandomSearch, QUniformDrawsAreTheDecimalsAUserWrites) {
+  auto spec = parse("method: random\nmax_trials: 40\nseed: 7\nparameters:\n"
+                    "  dropout: {distribution: q_uniform, min: 0.1, max: 0.5, q: 0.1}\n");
+  for (const auto& c : all_configs(*make_algorithm(spec))) {
+    const std::string text = c["dropout"].dump();
+    EXPECT_LE(text.size(), 3u) << text;
+  }
+}
+
 TEST(RandomSearch, SameSeedSameConfigsSameOrder) {
   const char* yaml = R"(
 method: random
