@@ -95,6 +95,13 @@ std::string display_value(const nlohmann::json& v) {
   return buf;
 }
 
+std::vector<std::string> Leaderboard::shown_params() const {
+  std::vector<std::string> out;
+  for (const auto& p : param_names)
+    if (p != "model.name") out.push_back(p);
+  return out;
+}
+
 Leaderboard make_leaderboard(const SweepState& state) {
   Leaderboard lb;
   lb.name = state.sweep.value("name", std::string());
@@ -161,14 +168,15 @@ std::string leaderboard_markdown(const Leaderboard& lb) {
       << ", best epoch of each trial); `" << lb.test_metric << "` is reported, never used to choose. "
       << lb.rows.size() << " trials: " << lb.count("finished") << " finished, " << lb.count("pruned") << " pruned, "
       << lb.count("failed") << " failed, " << lb.count("running") << " running.\n\n";
+  const std::vector<std::string> shown = lb.shown_params();
   out << "| rank | trial | model |";
-  for (const auto& p : lb.param_names) out << " " << md_cell(p) << " |";
+  for (const auto& p : shown) out << " " << md_cell(p) << " |";
   out << " " << lb.metric << " | " << lb.test_metric << " | epochs | wall s | status |\n|---:|---:|---|";
-  for (std::size_t i = 0; i < lb.param_names.size(); ++i) out << "---|";
+  for (std::size_t i = 0; i < shown.size(); ++i) out << "---|";
   out << "---:|---:|---:|---:|---|\n";
   for (const auto& r : lb.rows) {
     out << "| " << r.rank << " | " << r.trial.id << " | " << md_cell(r.model) << " |";
-    for (const auto& p : lb.param_names) {
+    for (const auto& p : shown) {
       const auto it = r.trial.params.find(p);
       out << " " << md_cell(it == r.trial.params.end() ? "" : display_value(*it)) << " |";
     }

@@ -27,6 +27,9 @@ struct Leaderboard {
   std::string metric, test_metric;
   bool maximize = true;
   std::vector<std::string> param_names;
+  // param_names for tables people read: without model.name, which the model
+  // column already shows (the CSV keeps every parameter).
+  std::vector<std::string> shown_params() const;
   std::vector<LeaderboardRow> rows;   // ranked, best first
   std::optional<std::size_t> best_row;  // the best finished trial's row, if any
   const LeaderboardRow* best() const { return best_row ? &rows[*best_row] : nullptr; }

@@ -88,14 +88,15 @@ std::string num_cell(const std::optional<double>& v, int digits = 4) {
 }
 
 void table(std::ostringstream& o, const Leaderboard& lb) {
+  const std::vector<std::string> shown = lb.shown_params();
   o << "<table class=\"sortable\"><thead><tr><th>rank</th><th>trial</th><th class=\"t\">model</th>";
-  for (const auto& p : lb.param_names) o << "<th class=\"t\">" << escape(p) << "</th>";
+  for (const auto& p : shown) o << "<th class=\"t\">" << escape(p) << "</th>";
   o << "<th>" << escape(lb.metric) << "</th><th>best epoch</th><th>" << escape(lb.test_metric)
     << "</th><th>epochs</th><th>wall s</th><th class=\"t\">status</th></tr></thead><tbody>";
   for (const auto& r : lb.rows) {
     o << "<tr" << (&r == lb.best() ? " class=\"best\"" : "") << ">" << num_cell(double(r.rank), 0)
       << num_cell(double(r.trial.id), 0) << cell(r.model, true);
-    for (const auto& p : lb.param_names) {
+    for (const auto& p : shown) {
       const auto it = r.trial.params.find(p);
       const std::string text = it == r.trial.params.end() ? "" : display_value(*it);
       if (it != r.trial.params.end() && it->is_number())

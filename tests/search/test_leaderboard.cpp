@@ -63,7 +63,9 @@ TEST(Leaderboard, RanksAHandWrittenJournal) {
 
   const std::string md = leaderboard_markdown(lb);
   EXPECT_NE(md.find("# Sweep hand"), std::string::npos);
-  EXPECT_NE(md.find("| 2 | 3 | resnet | 0.003 | resnet | 0.7500 | 0.7100 | 3 | 41.0 | finished |"), std::string::npos) << md;
+  // model.name is the model column; the markdown does not repeat it (the CSV does).
+  EXPECT_NE(md.find("| rank | trial | model | optim.lr | val_track_accuracy |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 2 | 3 | resnet | 0.003 | 0.7500 | 0.7100 | 3 | 41.0 | finished |"), std::string::npos) << md;
   EXPECT_NE(md.find("failed: train_loss is NaN or infinite at epoch 2"), std::string::npos);
   EXPECT_NE(md.find("5 trials: 2 finished, 1 pruned, 1 failed, 1 running"), std::string::npos);
   EXPECT_NE(md.find("Best: trial 3"), std::string::npos);
@@ -97,6 +99,8 @@ TEST(Leaderboard, WritesSelfContainedFilesAndRendersAgainTheSame) {
   EXPECT_EQ(std::regex_replace(html, std::regex("xmlns=\"http://www.w3.org/2000/svg\""), "").find("http"),
             std::string::npos);
   EXPECT_NE(html.find("<table class=\"sortable\">"), std::string::npos);
+  EXPECT_NE(html.find("<th class=\"t\">model</th><th class=\"t\">optim.lr</th><th>"), std::string::npos)
+      << "the table shows model.name once, as the model column";
   EXPECT_NE(html.find("<script>"), std::string::npos);
   EXPECT_NE(html.find("addEventListener('click'"), std::string::npos) << "the table sorts on a click";
   // One row per trial, the best marked.
