@@ -1,6 +1,6 @@
 #include "search/train_runner.h"
 
-#include <thread>
+#include <algorithm>
 
 #include "common/error.h"
 #include "data/dataset.h"
@@ -87,9 +87,7 @@ TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& gro
       const int gpus = static_cast<int>(torch::cuda::device_count());
       device = torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(node_.rank % std::max(1, gpus)));
     } else if (config.train.threads == 0) {
-      // The node's cores shared among the job's ranks on it.
-      const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-      train::set_compute_threads(std::max(1, cores / std::max(1, node_.size)));
+      train::set_compute_threads(train::cores_per_rank(node_.size));
     }
     const auto comm = dist::make_communicator(group, device);
 

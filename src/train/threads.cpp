@@ -2,6 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <thread>
+
 #include <torch/torch.h>
 
 #include "common/error.h"
@@ -16,6 +19,11 @@ void set_compute_threads(int n) {
   using SetThreads = void (*)(int);
   if (auto* set_openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
     set_openblas(1);
+}
+
+int cores_per_rank(int ranks_on_node) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / std::max(1, ranks_on_node));
 }
 
 }  // namespace genre::train

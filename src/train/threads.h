@@ -17,4 +17,8 @@ namespace genre::train {
 // loaded, its pool to one thread.
 void set_compute_threads(int n);
 
+// The default n: the node's cores shared among the ranks on it (torch's own
+// default is every core for every rank).
+int cores_per_rank(int ranks_on_node);
+
 }  // namespace genre::train

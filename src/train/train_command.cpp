@@ -1,9 +1,7 @@
 // `genre train`: options -> TrainConfig -> (DataParallel)Trainer, under
 // mpiexec, srun or alone. Exit 0 when done, 143 when SIGTERM interrupted it
 // (state saved; --resume continues), 2 for bad arguments, 1 for other errors.
-#include <algorithm>
 #include <iostream>
-#include <thread>
 
 #include "cli/mpi_command.h"
 #include "cli/options.h"
@@ -69,13 +67,6 @@ std::optional<TrainArgs> parse_args(int argc, char** argv) {
   return a;
 }
 
-// torch's default is every core of the node for every rank; ranks sharing a
-// node split them instead.
-int default_threads(const dist::Comm& world) {
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, cores / dist::local_rank(world).size);
-}
-
 }  // namespace
 
 int train_main(int argc, char** argv) {
@@ -87,7 +78,7 @@ int train_main(int argc, char** argv) {
     const TrainConfig config = load_config(args->config, args->sets);
     log::setup(world.rank(), args->quiet);
     command.ranks_diverge();
-    set_compute_threads(config.train.threads > 0 ? config.train.threads : default_threads(world));
+    set_compute_threads(config.train.threads > 0 ? config.train.threads : cores_per_rank(dist::local_rank(world).size));
     const torch::Device device = dist::pick_device(config.train.device, world);
 
     const data::Dataset dataset = [&] {
