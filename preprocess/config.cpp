@@ -49,13 +49,22 @@ void PreprocessConfig::validate() {
   if (mode() == Mode::FromCsv) {
     if (!input.empty() || !list.empty()) throw UsageError("--from-csv replaces --input/--list: give only one");
     if (!export_csv.empty()) throw UsageError("--from-csv and --export-csv do not go together");
-    if (!fs::is_regular_file(from_csv)) throw UsageError("--from-csv " + from_csv.string() + " is not an existing file");
+    if (from_csv.size() > 2)
+      throw UsageError("--from-csv takes one or two files (3-s rows and/or whole-track rows), not " +
+                       std::to_string(from_csv.size()));
+    for (const auto& f : from_csv)
+      if (!fs::is_regular_file(f)) throw UsageError("--from-csv " + f.string() + " is not an existing file");
+    if (features.stft.sample_rate <= 0) throw UsageError("--sample-rate must be positive");
+    if (segment_seconds <= 0 || !std::isfinite(segment_seconds)) throw UsageError("--segment-seconds must be positive");
+    for (const auto& c : classes)
+      if (c.empty()) throw UsageError("--classes: an empty class name");
     if (shard_tracks <= 0) throw UsageError("--shard-tracks must be positive");
     split_spec = data::parse_split_spec(split);
     if (split_spec.mode != "track") throw UsageError("--from-csv: only track splits (--split track:...) apply");
     check_writable(output);
     return;
   }
+  if (!classes.empty()) throw UsageError("--classes applies to --from-csv only");
   if (mode() == Mode::ExportOnly) {
     if (!fs::is_regular_file(output / "dataset.json"))
       throw UsageError("--export-csv without --input/--list exports the finished dataset in --output, but " +

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "data/split.h"
 #include "dsp/feature_params.h"
@@ -31,7 +32,12 @@ struct PreprocessConfig {
   // one sample short (analysed length segment_samples() - 1, same stride).
   std::string compat;
   std::filesystem::path export_csv;  // write features_3_sec.csv / features_30_sec.csv here
-  std::filesystem::path from_csv;    // a Kaggle-layout feature CSV to turn into a table-only dataset
+  // Kaggle-layout feature CSVs to turn into a table-only dataset: one of 3-s
+  // rows and/or one of whole-track rows (preprocess/csv_table.h).
+  std::vector<std::filesystem::path> from_csv;
+  // With --from-csv: the labels a row may have (empty: any). A typo in a
+  // label is then an error instead of a new class.
+  std::vector<std::string> classes;
 
   data::SplitSpec split_spec;        // parsed from `split` by validate()
 

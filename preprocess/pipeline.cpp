@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -93,13 +92,6 @@ data::DatasetParams dataset_params(const PreprocessConfig& c, const std::vector<
   p.dims = static_cast<int>(shape.dims);
   if (c.table) p.table_columns = dsp::FeatureTable::columns();
   return p;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 // Rank 0: scan the input and the output folder; the result is the plan.
@@ -214,7 +206,7 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
   m.params = params;
   m.input = fs::absolute(config.list.empty() ? config.input : config.list).string();
   m.ranks = comm.size();
-  m.created = utc_now();
+  m.created = data::utc_now();
   m.failed = collection.failed;
   std::unordered_set<std::string> reused_paths;
   std::vector<data::SplitTrack> split_tracks;

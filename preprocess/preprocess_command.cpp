@@ -20,7 +20,8 @@ PreprocessConfig parse_config(int argc, char** argv, bool* help) {
   namespace po = cli::po;
   PreprocessConfig c;
   std::string feature = "mfcc", pad_mode = "constant";
-  std::string input, list, output, split_files, export_csv, from_csv;
+  std::string input, list, output, split_files, export_csv, classes;
+  std::vector<std::string> from_csv;
   po::options_description opts("options");
   opts.add_options()
       ("input", po::value(&input), "folder of audio files in class folders: DIR/<class>/<file> (GTZAN layout)")
@@ -41,10 +42,11 @@ PreprocessConfig parse_config(int argc, char** argv, bool* help) {
       ("table", po::bool_switch(&c.table), "also compute the GTZAN feature table (Kaggle's 57 features + length) per segment and per whole track")
       ("compat", po::value(&c.compat), "kaggle: reproduce Kaggle's published GTZAN tables (librosa <= 0.8): reflection padding, 3-s segments of 66149 samples every 66150")
       ("export-csv", po::value(&export_csv), "write features_3_sec.csv and features_30_sec.csv (Kaggle layout) to this folder: after processing, or, without --input/--list, from the finished dataset in --output")
-      ("from-csv", po::value(&from_csv), "instead of audio: turn a Kaggle-layout feature CSV (features_3_sec.csv or features_30_sec.csv) into a table-only dataset in --output")
+      ("from-csv", po::value(&from_csv)->multitoken(), "instead of audio: turn Kaggle-layout feature CSVs (features_3_sec.csv and/or features_30_sec.csv) into a table-only dataset in --output")
+      ("classes", po::value(&classes), "with --from-csv: the allowed labels, comma-separated (a label outside them is an error)")
       ("force", po::bool_switch(&c.force), "delete earlier output in --output and redo everything")
       ("quiet", po::bool_switch(&c.quiet), "print warnings and errors only");
-  const auto vm = cli::parse({"preprocess", "genre preprocess --input DIR | --list FILE.csv | --from-csv FILE.csv --output DIR [options]\n"
+  const auto vm = cli::parse({"preprocess", "genre preprocess --input DIR | --list FILE.csv | --from-csv CSV [CSV] --output DIR [options]\n"
                               "       genre preprocess --output DIR --export-csv CSVDIR",
                               "Decodes every audio file, slices it into segments and writes MFCC or log-mel features "
                               "to HDF5 shards plus dataset.json. Run it alone or under mpiexec/srun: files are handed "
@@ -52,7 +54,7 @@ PreprocessConfig parse_config(int argc, char** argv, bool* help) {
                               "are kept and only missing or changed files are processed. --table adds the GTZAN feature table "
                               "(Kaggle's features_3_sec/features_30_sec columns) per segment and per track; "
                               "--export-csv writes it as those two CSVs; --from-csv makes a table-only dataset from "
-                              "such a CSV (rows of one track stay together in the split)."},
+                              "such CSVs (rows of one track stay together in the split)."},
                              opts, argc, argv);
   *help = !vm.has_value();
   if (*help) return c;
@@ -63,10 +65,24 @@ PreprocessConfig parse_config(int argc, char** argv, bool* help) {
   c.features.kind = dsp::parse_feature_kind(feature);
   c.features.stft.pad_mode = dsp::parse_pad_mode(pad_mode);
   c.export_csv = export_csv;
-  c.from_csv = from_csv;
+  c.from_csv.assign(from_csv.begin(), from_csv.end());
+  for (std::size_t start = 0; !classes.empty();) {
+    const std::size_t comma = classes.find(',', start);
+    c.classes.push_back(classes.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
   if (c.compat == "kaggle" && !vm->at("pad-mode").defaulted() && c.features.stft.pad_mode != dsp::PadMode::Reflect)
     throw UsageError("--compat kaggle pads by reflection; it contradicts --pad-mode " + pad_mode);
   return c;
+}
+
+void print_export(const CsvExport& e, const std::filesystem::path& dir) {
+  auto part = [&](std::size_t rows, const char* what, const char* file) {
+    return std::to_string(rows) + " " + what + " rows" + (rows ? " to " + (dir / file).string() : std::string());
+  };
+  std::cout << "export: " << part(e.segment_rows, "segment", kSegmentCsv) << ", "
+            << part(e.track_rows, "whole-track", kTrackCsv) << "\n";
 }
 
 }  // namespace
@@ -84,11 +100,7 @@ int preprocess_main(int argc, char** argv) {
     // Single-process modes: rank 0 works, other ranks of an mpiexec have nothing to do.
     if (config.mode() == PreprocessConfig::Mode::ExportOnly) {
       if (!root) return 0;
-      const CsvExport e = export_feature_csv(config.output, config.export_csv);
-      std::cout << "export: " << e.segment_rows << " segment rows to "
-                << (config.export_csv / kSegmentCsv).string() << ", " << e.track_rows << " track rows"
-                << (e.track_rows ? " to " + (config.export_csv / kTrackCsv).string() : std::string(" (none known)"))
-                << "\n";
+      print_export(export_feature_csv(config.output, config.export_csv), config.export_csv);
       return 0;
     }
     if (config.mode() == PreprocessConfig::Mode::FromCsv) {
@@ -111,9 +123,7 @@ int preprocess_main(int argc, char** argv) {
     if (m.total_tracks == 0)
       throw Error("no file could be used (" + std::to_string(m.failed.size()) + " failed; reasons in dataset.json)");
     if (!config.export_csv.empty()) {
-      const CsvExport e = export_feature_csv(config.output, config.export_csv);
-      std::cout << "export: " << e.segment_rows << " segment rows, " << e.track_rows << " track rows to "
-                << config.export_csv.string() << "\n";
+      print_export(export_feature_csv(config.output, config.export_csv), config.export_csv);
     }
     return 0;
   });

@@ -204,4 +204,20 @@ std::vector<float> Dataset::track_table(const std::string& id) const {
   return {first, first + static_cast<std::ptrdiff_t>(columns)};
 }
 
+std::vector<float> Dataset::track_tables() const {
+  const std::size_t columns = manifest_.params.table_columns.size();
+  if (columns == 0) return {};
+  std::vector<float> out(tracks_.size() * columns);
+  std::vector<std::vector<std::size_t>> of_shard(manifest_.shards.size());
+  for (std::size_t t = 0; t < tracks_.size(); ++t) of_shard[where_[t].shard].push_back(t);
+  for (std::size_t s = 0; s < of_shard.size(); ++s) {
+    if (of_shard[s].empty()) continue;
+    const auto all = ShardReader(root_ / manifest_.shards[s].file).read_track_table();
+    for (std::size_t t : of_shard[s])
+      std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(where_[t].row) * columns),
+                  columns, out.begin() + static_cast<std::ptrdiff_t>(t * columns));
+  }
+  return out;
+}
+
 }  // namespace genre::data

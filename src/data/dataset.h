@@ -43,6 +43,10 @@ class Dataset {
   // One track's features (n_segments * frames * dims); throws for unknown ids.
   std::vector<float> track_features(const std::string& id) const;
   std::vector<float> track_table(const std::string& id) const;  // empty without a table
+  // Every track's whole-track table row, tracks() order (tracks * columns),
+  // each shard read once; empty without a table. A row is all NaN where the
+  // dataset does not know it (imported from a 3-s CSV alone).
+  std::vector<float> track_tables() const;
 
  private:
   struct Location {

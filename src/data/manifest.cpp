@@ -1,5 +1,6 @@
 #include "data/manifest.h"
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -225,7 +226,9 @@ void save_manifest(const std::filesystem::path& file, const Manifest& m) {
 Manifest load_manifest(const std::filesystem::path& file) {
   try {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error("cannot open");
+    if (!in)
+      throw Error(std::filesystem::exists(file) ? "cannot open"
+                                                : "does not exist (genre preprocess writes it with the dataset)");
     std::ostringstream text;
     text << in.rdbuf();
     json j;
@@ -238,6 +241,13 @@ Manifest load_manifest(const std::filesystem::path& file) {
   } catch (const Error&) {
     rethrow_with_context(file.string());
   }
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
 }
 
 }  // namespace genre::data

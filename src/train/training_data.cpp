@@ -1,5 +1,6 @@
 #include "train/training_data.h"
 
+#include <cmath>
 #include <cstring>
 #include <unordered_map>
 
@@ -72,15 +73,19 @@ PartData load_part(const data::Dataset& ds, data::Part part, InputKind input) {
     std::unordered_map<int, bool> seen;
     for (std::int64_t i = 0; i < n; ++i)
       if (seen.emplace(set.track[i], true).second) order.push_back(set.track[i]);
+    const std::vector<float> all = ds.track_tables();
+    const auto columns = static_cast<std::int64_t>(ds.manifest().params.table_columns.size());
+    if (columns == 0 && !order.empty()) throw Error("the dataset has no feature table");
     std::vector<float> rows;
     std::vector<std::int64_t> labels;
-    std::int64_t columns = 0;
     for (int t : order) {
-      const std::vector<float> row = ds.track_table(tracks.at(t).id);
-      if (columns == 0) columns = static_cast<std::int64_t>(row.size());
-      if (static_cast<std::int64_t>(row.size()) != columns || columns == 0)
-        throw Error("track '" + tracks.at(t).id + "' has a table row of " + std::to_string(row.size()) + " values");
-      rows.insert(rows.end(), row.begin(), row.end());
+      const auto first = all.begin() + static_cast<std::ptrdiff_t>(t) * columns;
+      if (std::isnan(*first))
+        throw UsageError("data.input track_table: track '" + tracks.at(t).id +
+                         "' has no whole-track table row (a dataset imported from a 3-s CSV alone); "
+                         "import the 30-s CSV with it (--from-csv features_3_sec.csv features_30_sec.csv) "
+                         "or train on data.input table");
+      rows.insert(rows.end(), first, first + columns);
       labels.push_back(tracks.at(t).label);
       ids.push_back(tracks.at(t).id);
     }

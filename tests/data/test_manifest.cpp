@@ -153,7 +153,8 @@ TEST(Manifest, ErrorsNameTheFileAndTheKey) {
 
   genre::test::write_file(file, "{\"params\": ");
   EXPECT_NE(error_of([&] { load_manifest(file); }).find(file.string() + ": not valid JSON"), std::string::npos);
-  EXPECT_EQ(error_of([&] { load_manifest(dir / "absent.json"); }), (dir / "absent.json").string() + ": cannot open");
+  EXPECT_EQ(error_of([&] { load_manifest(dir / "absent.json"); }),
+            (dir / "absent.json").string() + ": does not exist (genre preprocess writes it with the dataset)");
 }
 
 TEST(Manifest, SaveIntoAMissingFolderFails) {

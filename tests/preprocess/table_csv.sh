@@ -28,6 +28,53 @@ cmp "$SCRATCH/csv/features_3_sec.csv" "$SCRATCH/back3/features_3_sec.csv"
 "$GENRE" preprocess --output "$SCRATCH/from30" --export-csv "$SCRATCH/back30"
 cmp "$SCRATCH/csv/features_30_sec.csv" "$SCRATCH/back30/features_30_sec.csv"
 
+# Both files in one dataset: segments from the 3-s rows, the whole-track rows
+# beside them; both CSVs come back byte for byte.
+"$GENRE" preprocess --from-csv "$SCRATCH/csv/features_3_sec.csv" "$SCRATCH/csv/features_30_sec.csv" \
+  --output "$SCRATCH/both" --classes blues,classical,country
+[[ $(json "$SCRATCH/both/dataset.json" "(d['total_tracks'], d['total_segments'])") == "(6, 18)" ]] \
+  || fail "both CSVs: 6 tracks of 3 segments expected"
+"$GENRE" preprocess --output "$SCRATCH/both" --export-csv "$SCRATCH/backboth"
+cmp "$SCRATCH/csv/features_3_sec.csv" "$SCRATCH/backboth/features_3_sec.csv"
+cmp "$SCRATCH/csv/features_30_sec.csv" "$SCRATCH/backboth/features_30_sec.csv"
+# A 30-s import holds no 3-s rows: its export writes none and drops an older one.
+cp "$SCRATCH/csv/features_3_sec.csv" "$SCRATCH/back30/"
+"$GENRE" preprocess --output "$SCRATCH/from30" --export-csv "$SCRATCH/back30" | grep -q "^export: 0 segment rows, 6 whole-track rows" \
+  || fail "a 30-s import should export whole-track rows only"
+[[ ! -e "$SCRATCH/back30/features_3_sec.csv" ]] || fail "a stale features_3_sec.csv was left beside the 30-s export"
+
+# Track ids without a dot (any --list collection): 0001.2.wav is segment 2 of
+# 0001, and the split keeps the track's segments together.
+mkdir -p "$SCRATCH/plain"
+i=0
+for f in "$SCRATCH"/corpus/*/*.wav; do
+  i=$((i + 1)); printf -v id '%04d' "$i"
+  cp "$f" "$SCRATCH/plain/$id.wav"; echo "$id.wav,$(basename "$(dirname "$f")")"
+done | { echo path,label; cat; } > "$SCRATCH/plain/list.csv"
+"$GENRE" preprocess --list "$SCRATCH/plain/list.csv" --output "$SCRATCH/plainds" --table --export-csv "$SCRATCH/plaincsv" --quiet
+grep -q '^0001.2.wav,66150,' "$SCRATCH/plaincsv/features_3_sec.csv" || fail "segment rows of id 0001 should be 0001.<k>.wav"
+"$GENRE" preprocess --from-csv "$SCRATCH/plaincsv/features_3_sec.csv" --output "$SCRATCH/plainfrom" --split track:0.5,0,0.5
+[[ $(json "$SCRATCH/plainfrom/dataset.json" "(d['total_tracks'], d['total_segments'])") == "(6, 18)" ]] \
+  || fail "rows <id>.<k>.wav of dotless ids should make 6 tracks of 3 segments"
+[[ $(json "$SCRATCH/plainfrom/dataset.json" "len(set(d['split']['train']) & set(d['split']['test']))") == 0 ]] || fail "split leaks"
+# ... and the 30-s file of dotless ids is whole tracks.
+"$GENRE" preprocess --from-csv "$SCRATCH/plaincsv/features_30_sec.csv" --output "$SCRATCH/plain30"
+[[ $(json "$SCRATCH/plain30/dataset.json" "(d['total_tracks'], d['total_segments'], d['params']['segment_samples'])") == "(6, 6, 0)" ]] \
+  || fail "a 30-s CSV of dotless ids should make 6 whole-track rows"
+
+# Training on a table-only dataset: the MLP on 3-s rows trains; on whole-track
+# rows that a 3-s import does not have, it stops with the reason.
+cat > "$SCRATCH/mlp.yaml" <<'YAML'
+model: {name: mlp, hidden: [16]}
+data: {input: table, batch_size: 4}
+train: {epochs: 2, seed: 1}
+YAML
+"$GENRE" train --data "$SCRATCH/both" --config "$SCRATCH/mlp.yaml" --out "$SCRATCH/mlprun" --quiet
+[[ -s "$SCRATCH/mlprun/model.json" ]] || fail "training on an imported table made no model"
+rc=0; out=$("$GENRE" train --data "$SCRATCH/from3" --config "$SCRATCH/mlp.yaml" --set data.input=track_table \
+  --out "$SCRATCH/mlprun3" 2>&1) || rc=$?
+[[ $rc == 2 ]] && grep -q "has no whole-track table row" <<< "$out" || fail "track_table on a 3-s import: rc $rc: $out"
+
 # Kaggle compatibility: segments of 66149 samples every 66150, reflection padding.
 "$GENRE" preprocess --input "$SCRATCH/corpus" --output "$SCRATCH/kaggle" --table --compat kaggle \
   --export-csv "$SCRATCH/kcsv" --quiet
@@ -35,10 +82,10 @@ grep -q '^blues.00000.1.wav,66149,' "$SCRATCH/kcsv/features_3_sec.csv" || fail "
 [[ $(json "$SCRATCH/kaggle/dataset.json" "d['params']['pad_mode']") == reflect ]] || fail "--compat kaggle pads by reflection"
 
 # Malformed CSVs: exit 2 and a message naming line and column.
-expect_error() {  # $1 = pattern in the message; stdin = the CSV
+expect_error() {  # $1 = pattern in the message, $2... more options; stdin = the CSV
   cat > "$SCRATCH/bad.csv"
   local out rc=0
-  out=$("$GENRE" preprocess --from-csv "$SCRATCH/bad.csv" --output "$SCRATCH/bad" 2>&1) || rc=$?
+  out=$("$GENRE" preprocess --from-csv "$SCRATCH/bad.csv" --output "$SCRATCH/bad" "${@:2}" 2>&1) || rc=$?
   [[ $rc == 2 ]] || fail "expected exit 2 for '$1', got $rc: $out"
   grep -q -- "$1" <<< "$out" || fail "expected '$1' in: $out"
 }
@@ -52,5 +99,9 @@ printf '%s\n' "$hdr" "$row" "$(sed -n 3p "$SCRATCH/csv/features_3_sec.csv" | sed
   | expect_error "bad.csv:3: column 'label': 'jazz' for track 'blues.00000'"
 printf '%s\n' "$hdr" "$(sed -n 3p "$SCRATCH/csv/features_3_sec.csv")" | expect_error "has segment 1 but not segment 0"
 printf '%s\n' "$hdr" "${row},extra" | expect_error "bad.csv:2: 61 cells, the header has 60"
+printf '%s\n' "$hdr" "${row/,blues/,}" | expect_error "bad.csv:2: column 'label' is empty"
+printf '%s\n' "$hdr" "${row/,66150,/,inf,}" | expect_error "bad.csv:2: column 'length': 'inf' is not a finite number"
+printf '%s\n' "$hdr" "${row/%blues/bluse}" | expect_error "bad.csv:2: column 'label': 'bluse' is not one of --classes" \
+  --classes blues,jazz
 [[ ! -e "$SCRATCH/bad/dataset.json" ]] || fail "a rejected CSV must write no dataset"
 echo "table_csv: ok"

@@ -88,13 +88,24 @@ TEST(PreprocessConfig, TableModesAndTheirChecks) {
   EXPECT_NE(error_of(c).find("dataset.json does not exist"), std::string::npos);
   // From a CSV: replaces --input, needs an existing file and a track split.
   c = valid(d);
-  c.from_csv = d / "features.csv";
+  c.from_csv = {d / "features.csv"};
   EXPECT_EQ(c.mode(), preprocess::PreprocessConfig::Mode::FromCsv);
   EXPECT_NE(error_of(c).find("only one"), std::string::npos);
   c.input.clear();
   EXPECT_NE(error_of(c).find("not an existing file"), std::string::npos);
   genre::test::write_file(d / "features.csv", "filename\n");
   EXPECT_EQ(error_of(c), "");
+  c.classes = {"blues", ""};
+  EXPECT_NE(error_of(c).find("--classes: an empty class name"), std::string::npos);
+  c.classes = {"blues"};
+  EXPECT_EQ(error_of(c), "");
+  c.from_csv = {d / "features.csv", d / "features.csv", d / "features.csv"};
+  EXPECT_NE(error_of(c).find("one or two files"), std::string::npos);
+  c.from_csv = {d / "features.csv"};
   c.split = "segment:0.8,0.2";
   EXPECT_NE(error_of(c).find("track splits"), std::string::npos);
+  // --classes belongs to --from-csv.
+  c = valid(d);
+  c.classes = {"blues"};
+  EXPECT_NE(error_of(c).find("--classes applies to --from-csv only"), std::string::npos);
 }

@@ -258,5 +258,28 @@ TEST(Trainer, RejectsConfigsThatDoNotFitTheData) {
   EXPECT_THROW(Trainer(c, data, {}).run(), UsageError);
 }
 
+// Standardisation statistics come from the training split alone and travel
+// with the model: the saved mean/std are those of train.x, not of all rows.
+TEST_F(TrainerOnShards, StandardizerIsFittedOnTheTrainingSplitOnly) {
+  const TrainingData data = load_training_data(*dataset_, InputKind::Table);
+  const fs::path out = dir_->path() / "standardised";
+  TrainConfig c = small("mlp", 1);
+  c.data.input = "table";
+  c.data.standardize = true;
+  TrainerOptions o;
+  o.out = out;
+  o.log_epochs = false;
+  Trainer(c, data, o).run();
+  const Standardizer saved = load_trained_model(out, torch::kCPU).card.standardizer;
+  const Standardizer train_only = Standardizer::fit(data.train.x);
+  const Standardizer everything = Standardizer::fit(torch::cat({data.train.x, data.val.x, data.test.x}));
+  ASSERT_EQ(saved.mean.size(), train_only.mean.size());
+  for (std::size_t i = 0; i < saved.mean.size(); ++i) {
+    EXPECT_FLOAT_EQ(saved.mean[i], train_only.mean[i]) << i;
+    EXPECT_FLOAT_EQ(saved.std[i], train_only.std[i]) << i;
+  }
+  EXPECT_NE(saved.mean, everything.mean);  // the two fits differ on this data
+}
+
 }  // namespace
 }  // namespace genre::train
