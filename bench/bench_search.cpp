@@ -101,7 +101,16 @@ int main(int argc, char** argv) {
          "  model.dropout: {values: [0.2, 0.3, 0.4]}\n",
          [&] { return std::make_unique<TrainRunner>(data, NodePlacement{world.rank(), world.size()}, nullptr); }});
   }
-  if (data.empty()) data = scratch / "spec.yaml";  // the objective reads no data; the option must name a file
+  if (data.empty()) {
+    // The objective reads no data, but the option must name an existing file
+    // (run_once empties each case's own folder, so it lives beside them).
+    data = scratch / "no-data";
+    if (world.rank() == 0) {
+      std::filesystem::create_directories(scratch);
+      std::ofstream(data) << "the sleeping objective reads no data\n";
+    }
+    world.barrier();
+  }
 
   if (world.rank() == 0)
     std::printf("%-10s %6s %6s %8s %14s %22s\n", "sweep", "groups", "trials", "wall_s", "busy_fraction",

@@ -7,4 +7,6 @@ scripts/install-deps.sh
 scripts/build.sh
 # Open MPI refuses root unless told; CI runs as root.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# As root the SLURM cluster tests must run, not skip (tests/slurm/local_cluster.sh).
+if [[ $(id -u) == 0 ]]; then export GENRE_REQUIRE_SLURM=${GENRE_REQUIRE_SLURM:-1}; fi
 ctest --preset release -j "${GENRE_TEST_JOBS:-2}" "$@"

@@ -1,12 +1,15 @@
 #include "search/coordinator.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
-#include <cstdio>
+#include <string>
 
 #include "common/error.h"
 #include "common/log.h"
 #include "search/events.h"
 #include "search/leaderboard.h"
+#include "search/run_layout.h"
 
 namespace genre::search {
 
@@ -50,7 +53,10 @@ Coordinator::Coordinator(const SweepSpec& spec, const std::filesystem::path& run
     params_.push_back(t.params);
     configs_.push_back(t.config);
     attempts_.push_back(t.attempts);
-    if (!t.terminal()) restart_.push_back(t.id);
+    if (t.terminal())
+      ++ended_before_;
+    else
+      restart_.push_back(t.id);
   }
   // ASHA must see the epochs in the order they first happened.
   for (const auto& e : events)
@@ -60,6 +66,7 @@ Coordinator::Coordinator(const SweepSpec& spec, const std::filesystem::path& run
 }
 
 void Coordinator::start(int groups) {
+  started_at_ = std::chrono::steady_clock::now();
   std::filesystem::create_directories(run_dir_);
   journal_ = std::make_unique<JournalWriter>(run_dir_ / "journal.jsonl");
   journal(events::sweep_started(spec_, total_, groups, resumed_));
@@ -70,11 +77,7 @@ void Coordinator::journal(const nlohmann::json& event) {
   journal_->append(event);
 }
 
-std::filesystem::path Coordinator::trial_dir(int trial) const {
-  char name[16];
-  std::snprintf(name, sizeof name, "%04d", trial);
-  return run_dir_ / "trials" / name;
-}
+std::filesystem::path Coordinator::trial_dir(int trial) const { return search::trial_dir(run_dir_, trial); }
 
 TrialAssignment Coordinator::assignment(int trial, int attempt) const {
   TrialAssignment a;
@@ -111,13 +114,15 @@ std::optional<TrialAssignment> Coordinator::next(int group) {
 }
 
 Verdict Coordinator::epoch(int group, int trial, const EpochReport& report) {
-  journal(events::epoch(trial, report));
+  // Checked before journaling: an epoch of a trial nobody runs would make the
+  // journal unreadable on replay.
   const auto it = running_.find(trial);
   if (it == running_.end() || it->second.group != group) {
     spdlog::warn("group {} reported epoch {} of trial {}, which it is not running; told to stop", group, report.epoch,
                  trial);
     return Verdict::kStop;
   }
+  journal(events::epoch(trial, report));
   it->second.epochs = report.epoch;
   const double value = metric_value(report.metrics, spec_.metric.name);
   algorithm_->report(trial, report.epoch, spec_.metric.score(value));
@@ -125,9 +130,8 @@ Verdict Coordinator::epoch(int group, int trial, const EpochReport& report) {
   if (algorithm_->should_stop(trial, report.epoch)) {
     journal(events::trial_pruned(trial, report.epoch, value));
     running_.erase(it);
-    ++ended_now_;
     spdlog::info("trial {} pruned at epoch {}: {} {:.4f}", trial, report.epoch, spec_.metric.name, value);
-    if (on_trial_end) on_trial_end(trial);
+    ended(trial);
     return Verdict::kStop;
   }
   return Verdict::kContinue;
@@ -156,7 +160,24 @@ void Coordinator::end(int group, int trial, const TrialEnd& end) {
       spdlog::warn("trial {} failed: {}", trial, end.reason);
       break;
   }
+  ended(trial);
+}
+
+void Coordinator::ended(int trial) {
   ++ended_now_;
+  // Progress, once per trial (trials take minutes; no timer needed): done of
+  // total, what is running, and an ETA from this run's own pace.
+  const int done = ended_before_ + ended_now_;
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+  const int left = std::max(0, total_ - done);
+  std::string eta;
+  if (left > 0 && ended_now_ > 0) {
+    const auto s = static_cast<long>(elapsed / ended_now_ * left);
+    eta = ", ETA " + (s >= 3600 ? std::to_string(s / 3600) + "h" + std::to_string(s / 60 % 60) + "m"
+                                : s >= 60 ? std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s"
+                                          : std::to_string(s) + "s");
+  }
+  spdlog::info("sweep: {}/{} trials ended, {} running, {:.0f} s{}", done, total_, running_.size(), elapsed, eta);
   if (on_trial_end) on_trial_end(trial);
 }
 

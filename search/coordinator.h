@@ -11,6 +11,7 @@
 // the journal's epochs in their original order; finished, failed and pruned
 // trials are never handed out again; trials that were running are handed out
 // first, to restart from their last checkpoint.
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -75,6 +76,7 @@ class Coordinator {
   std::filesystem::path trial_dir(int trial) const;
   TrialAssignment assignment(int trial, int attempt) const;
   void journal(const nlohmann::json& event);
+  void ended(int trial);  // counts it, logs the sweep's progress, calls on_trial_end
 
   SweepSpec spec_;
   std::filesystem::path run_dir_;
@@ -89,6 +91,8 @@ class Coordinator {
   std::map<int, Running> running_;
   bool interrupted_ = false;
   int ended_now_ = 0;
+  int ended_before_ = 0;  // trials that had ended before a --resume
+  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace genre::search

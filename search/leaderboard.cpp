@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "search/journal.h"
 #include "search/report_html.h"
+#include "search/run_layout.h"
 #include "search/spec.h"
 #include "search/yaml_json.h"
 
@@ -71,6 +72,24 @@ void replace_file(const std::filesystem::path& file, const std::string& bytes) {
   if (ec) {
     std::filesystem::remove(tmp, ec);
     throw Error(file.string() + ": cannot replace: " + ec.message());
+  }
+}
+
+// RUN/best -> trials/NNNN (relative, so the run folder can move), replaced
+// atomically like the files.
+void point_best(const std::filesystem::path& run_dir, int trial) {
+  namespace fs = std::filesystem;
+  const fs::path link = best_link(run_dir);
+  const fs::path target = trial_dir(run_dir, trial).lexically_relative(run_dir);
+  std::error_code ec;
+  if (fs::is_symlink(link, ec) && fs::read_symlink(link, ec) == target) return;
+  const fs::path tmp = link.string() + "." + std::to_string(::getpid()) + ".tmp";
+  fs::remove(tmp, ec);
+  fs::create_directory_symlink(target, tmp, ec);
+  if (!ec) fs::rename(tmp, link, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(link.string() + ": cannot point it at " + target.string() + ": " + ec.message());
   }
 }
 
@@ -235,7 +254,10 @@ void write_leaderboard(const std::filesystem::path& run_dir, const SweepState& s
   replace_file(run_dir / "leaderboard.csv", leaderboard_csv(lb));
   replace_file(run_dir / "leaderboard.md", leaderboard_markdown(lb));
   replace_file(run_dir / "report.html", report_html(lb, state));
-  if (lb.best()) replace_file(run_dir / "best.yaml", best_yaml(lb));
+  if (lb.best()) {
+    replace_file(run_dir / "best.yaml", best_yaml(lb));
+    point_best(run_dir, lb.best()->trial.id);
+  }
 }
 
 }  // namespace genre::search

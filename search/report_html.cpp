@@ -1,5 +1,6 @@
 #include "search/report_html.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>

@@ -53,6 +53,7 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool
 int print_plan(const std::filesystem::path& spec_file) {
   if (spec_file.empty()) throw UsageError("--plan needs --spec");
   const SweepSpec spec = parse_spec_file(spec_file);
+  spec.validate();  // the errors a real run would stop on (e.g. random without max_trials)
   const auto algorithm = make_algorithm(spec);
   int trial = 0;
   for (std::optional<nlohmann::json> params; (params = algorithm->next_config()); ++trial) {

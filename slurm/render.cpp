@@ -1,5 +1,6 @@
 #include "slurm/render.h"
 
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -190,10 +191,17 @@ std::vector<BatchScript> render_jobs(const JobSpec& spec) {
   if (spec.classify) {
     const auto& c = *spec.classify;
     std::string line = "--model " + q(c.model) + " --format " + shell_quote(c.format);
+    // classify writes --output itself, whole or not at all (a failed run
+    // leaves an earlier file as it was); without it results go to the log.
+    if (!c.output.empty()) line += " --output " + q(c.output);
+    // GPU nodes: the GPU, unless the spec's args say otherwise.
+    const bool device_given = std::any_of(c.args.begin(), c.args.end(), [](const std::string& a) {
+      return a == "--device" || a.rfind("--device=", 0) == 0;
+    });
+    if (c.resources.gpus_per_node > 0 && !device_given) line += " --device cuda";
     if (!c.args.empty()) line += " " + quoted_words(c.args);
     for (const auto& in : c.inputs) line += " " + q(in);
-    jobs.push_back(make(spec, Stage::kClassify, c.resources, 0,
-                        {{"ARGS", line}, {"REDIRECT", c.output.empty() ? "" : " > " + q(c.output)}}));
+    jobs.push_back(make(spec, Stage::kClassify, c.resources, 0, {{"ARGS", line}}));
   }
   return jobs;
 }

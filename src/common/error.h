@@ -23,7 +23,8 @@ class UsageError : public Error {
 // Call only from inside a catch block.
 [[noreturn]] void rethrow_with_context(const std::string& context);
 
-// "outer: inner: innermost" for an exception and its nested causes.
+// "outer: inner: innermost" for an exception and its nested causes, on one
+// line (control characters escaped: \n, \t, \x1).
 std::string describe(const std::exception& e);
 
 }  // namespace genre

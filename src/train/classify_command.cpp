@@ -3,6 +3,7 @@
 // printed in input order). A file that cannot be used gets a line with the
 // reason; the others go on. Exit 0 when any file was classified.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "cli/options.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "data/durable_file.h"
 #include "dist/communicator.h"
 #include "dist/mpi.h"
 #include "train/classifier.h"
@@ -177,21 +179,24 @@ int classify_main(int argc, char** argv) {
       r.erase("index");
     }
 
-    std::ofstream file;
-    if (!output.empty()) {
-      file.open(output);
-      if (!file) throw Error("cannot write " + output);
-    }
-    std::ostream& out = output.empty() ? std::cout : file;
+    std::ostringstream text;
     if (format == "json") {
-      out << "[\n";
-      for (std::size_t i = 0; i < results.size(); ++i) out << "  " << results[i].dump() << (i + 1 < results.size() ? ",\n" : "\n");
-      out << "]\n";
+      text << "[\n";
+      for (std::size_t i = 0; i < results.size(); ++i)
+        text << "  " << results[i].dump() << (i + 1 < results.size() ? ",\n" : "\n");
+      text << "]\n";
     } else {
-      print_csv(results, out);
+      print_csv(results, text);
     }
-    out.flush();
-    if (!out) throw Error("cannot write the results" + (output.empty() ? std::string() : " to " + output));
+    if (output.empty()) {
+      std::cout << text.str() << std::flush;
+      if (!std::cout) throw Error("cannot write the results to stdout");
+    } else {
+      // Whole or not at all: an earlier file survives a failed run.
+      const std::filesystem::path file(output);
+      if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+      data::write_durably(file, text.str());
+    }
     if (failed) spdlog::warn("classify: {} of {} files could not be classified (reasons in the output)", failed, results.size());
     if (!results.empty() && failed == results.size()) throw Error("no file could be classified");
     return 0;

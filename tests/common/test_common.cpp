@@ -24,6 +24,14 @@ TEST(Error, DescribeFlattensTheCauseChain) {
   }
 }
 
+TEST(Error, DescribeIsOneLine) {
+  try {
+    throw UsageError("gpus-per-node: '1\n#SBATCH --x' is not a whole number\t\x01");
+  } catch (const UsageError& e) {
+    EXPECT_EQ(describe(e), "gpus-per-node: '1\\n#SBATCH --x' is not a whole number\\t\\x1");
+  }
+}
+
 TEST(Hash, DependsOnEveryByte) {
   std::string a(100000, 'a');
   std::string b = a;

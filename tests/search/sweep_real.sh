@@ -39,6 +39,9 @@ grep -q "<svg" runs/n3/report.html || fail "report.html has its charts"
 # parameters, and trains nothing: the same ones the journal shows started.
 "$GENRE" search --spec mixed.yaml --plan > plan.out
 [[ $(tail -1 plan.out) == "6 trial(s)" ]] || fail "--plan counts the grid's 6 trials: $(tail -1 plan.out)"
+printf 'method: random\nparameters:\n  optim.lr: {values: [0.1]}\n' > nomax.yaml
+rc=0; "$GENRE" search --spec nomax.yaml --plan > nomax.out 2>&1 || rc=$?
+[[ $rc == 2 ]] && grep -q "max_trials" nomax.out || fail "--plan checks the spec like a run: rc $rc, $(cat nomax.out)"
 /usr/bin/python3 - plan.out runs/n3/journal.jsonl <<'PY' || fail "--plan differs from what the sweep started"
 import json, sys
 plan = {}
@@ -89,4 +92,13 @@ if "$GENRE" train --help > /dev/null 2>&1; then
     fail "genre train rejects best.yaml"
   [[ -s best-model/model.json ]] || fail "training best.yaml wrote no model"
 fi
+
+# RUN/best points at the best trial, and classify takes the winner by that
+# name, writing its --output (folders made as needed) whole.
+[[ -L runs/n3/best ]] || fail "runs/n3/best is not a link"
+best=$(sed -n 's/^# Best trial of sweep .*: trial \([0-9]*\),.*/\1/p' runs/n3/best.yaml)
+[[ $(readlink runs/n3/best) == trials/$(printf %04d "$best") ]] \
+  || fail "runs/n3/best -> $(readlink runs/n3/best), but best.yaml names trial $best"
+"$GENRE" classify --model runs/n3/best --output preds/new/p.csv --quiet "$SCRATCH/corpus/blues"
+[[ $(tail -n +2 preds/new/p.csv | wc -l) == 16 ]] || fail "classify --model RUN/best: 16 rows expected in preds/new/p.csv"
 echo "sweep_real: ok"

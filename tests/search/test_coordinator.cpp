@@ -234,3 +234,23 @@ TEST(Coordinator, InterruptStartsNothingNewAndLeavesRunningTrialsToResume) {
   EXPECT_EQ(again->trial, 0);
   EXPECT_EQ(again->attempt, 2);
 }
+
+// A report for a trial the group is not running is refused before it reaches
+// the journal, which stays replayable.
+TEST(Coordinator, RefusesAnEpochOfATrialTheGroupIsNotRunning) {
+  genre::test::TempDir d;
+  Coordinator c(spec_of(kRandom), d.path(), {});
+  c.start(2);
+  const auto a = c.next(0);
+  ASSERT_TRUE(a);
+  EpochReport r;
+  r.epoch = 1;
+  r.metrics = {{"val_accuracy", 0.5}};
+  EXPECT_EQ(c.epoch(1, a->trial, r), Verdict::kStop);       // another group
+  EXPECT_EQ(c.epoch(0, a->trial + 7, r), Verdict::kStop);   // no such trial
+  EXPECT_EQ(of_kind(journal_of(d.path()), events::kEpoch).size(), 0u);
+  EXPECT_EQ(c.epoch(0, a->trial, r), Verdict::kContinue);
+  EXPECT_EQ(of_kind(journal_of(d.path()), events::kEpoch).size(), 1u);
+  c.close();
+  EXPECT_NO_THROW(replay(journal_of(d.path())));
+}

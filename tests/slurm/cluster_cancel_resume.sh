@@ -10,7 +10,7 @@ scratch=$2
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 source "$here/sweep_lib.sh"
-cluster_test_begin "$genre" "$scratch" search
+cluster_test_begin "$genre" "$scratch"
 
 make_dataset "$genre" .
 mkdir -p jobs
@@ -38,5 +38,5 @@ id2=$("$genre" submit sweep.yaml --parsable)
 state=$(wait_job "$id2" 180)
 [[ $state == COMPLETED ]] || fail "the resubmitted sweep (job $id2) ended $state"
 grep -q "resuming from" "logs/cancel-search-$id2.out" || fail "the resubmitted sweep did not resume"
-python3 "$here/check_sweep.py" runs/c --before before.jsonl || fail "the resumed sweep lost or reran trials"
+python3 "$here/check_sweep.py" runs/c --before before.jsonl --trials 6 || fail "the resumed sweep lost or reran trials"
 echo "cluster_cancel_resume: all passed"

@@ -1,37 +1,41 @@
 #!/usr/bin/env bash
-# On a real one-node SLURM cluster, through `genre submit`: the pipeline
-# preprocess (2 ranks) -> search (1 coordinator + 2 workers), chained with
-# afterok, and the leaderboard it produced.
+# On a real one-node SLURM cluster, through `genre submit`: the repository's
+# own demo pipeline, jobs/pipeline-demo.yaml as a user submits it (preprocess
+# with the feature table on 2 ranks -> the 12-trial demo sweep of the three
+# seed models with ASHA on 1 coordinator + 2 workers, chained with afterok),
+# and the leaderboard it produced.
 # Usage: cluster_pipeline.sh GENRE SCRATCH
 set -euo pipefail
 genre=$1
 scratch=$2
 here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
 source "$here/lib.sh"
-source "$here/sweep_lib.sh"
-cluster_test_begin "$genre" "$scratch" search
+cluster_test_begin "$genre" "$scratch"
+LOG_DIR=$scratch/demo/slurm-logs
 
-make_corpus "$genre" corpus
+# What the spec's header comment tells a user to do, in a copy of the layout
+# it expects (paths relative to the folder genre submit runs in).
 mkdir -p jobs
-write_sweep jobs/sweep.yaml 4 3
-cat >pipeline.yaml <<'YAML'
-name: pipe
-resources: {time: "00:10:00", output: logs}
-preprocess: {input: corpus, output: dataset, resources: {ntasks-per-node: 2}}
-search: {spec: jobs/sweep.yaml, out: runs/pipe, resources: {ntasks-per-node: 2, time: "00:10:00"}}
-YAML
-mapfile -t ids < <("$genre" submit pipeline.yaml --parsable)
+cp "$repo/jobs/pipeline-demo.yaml" "$repo/jobs/demo-sweep.yaml" jobs/
+"$genre" synth --output demo/corpus --classes 10 --tracks 12 --seconds 30 >/dev/null
+mapfile -t ids < <("$genre" submit jobs/pipeline-demo.yaml --parsable)
 ((${#ids[@]} == 2)) || fail "expected two job ids, got: ${ids[*]}"
 [[ $(job_field "${ids[1]}" Dependency) == *"afterok:${ids[0]}"* ]] \
   || fail "the search job does not depend on the preprocess job: $(job_field "${ids[1]}" Dependency)"
 state=$(wait_job "${ids[1]}" 240)
 [[ $(job_field "${ids[0]}" JobState) == COMPLETED ]] || fail "preprocess job ended $(job_field "${ids[0]}" JobState)"
 [[ $state == COMPLETED ]] || fail "search job ended $state"
-log=logs/pipe-search-${ids[1]}.out
-grep -q "1 coordinator + 2 worker ranks" "$log" || fail "the sweep did not run on 1 + 2 ranks"
-python3 "$here/check_sweep.py" runs/pipe || fail "the sweep's journal or leaderboard is wrong"
-[[ $(tail -n +2 runs/pipe/leaderboard.csv | wc -l) == 4 ]] || fail "the leaderboard does not list 4 trials"
-for f in leaderboard.md report.html best.yaml; do [[ -s runs/pipe/$f ]] || fail "no $f"; done
+grep -q "on 2 rank(s)" "$LOG_DIR/genre-demo-preprocess-${ids[0]}.out" || fail "preprocess did not run on 2 ranks"
+grep -q "1 coordinator + 2 worker ranks" "$LOG_DIR/genre-demo-search-${ids[1]}.out" \
+  || fail "the sweep did not run on 1 + 2 ranks"
+[[ $(python3 -c "import json; print(len(json.load(open('demo/dataset/dataset.json'))['params']['table_columns']))") == 58 ]] \
+  || fail "the demo dataset has no feature table (the MLP trials need it)"
+python3 "$here/check_sweep.py" demo/runs/demo --trials 12 || fail "the sweep's journal or leaderboard is wrong"
+models=$(python3 -c "import csv; print(' '.join(sorted({r['model'] for r in csv.DictReader(open('demo/runs/demo/leaderboard.csv'))})))")
+[[ $models == "cnn mlp resnet" ]] || fail "the demo sweep should train all three seed models, got: $models"
+grep -q '"event": *"trial_pruned"' demo/runs/demo/journal.jsonl || fail "ASHA pruned no trial of the demo sweep"
+for f in leaderboard.md report.html best.yaml; do [[ -s demo/runs/demo/$f ]] || fail "no $f"; done
 echo "ok: pipeline jobs ${ids[*]}; leaderboard:"
-cat runs/pipe/leaderboard.md
+cat demo/runs/demo/leaderboard.md
 echo "cluster_pipeline: all passed"

@@ -10,7 +10,7 @@ scratch=$2
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 source "$here/sweep_lib.sh"
-cluster_test_begin "$genre" "$scratch" search
+cluster_test_begin "$genre" "$scratch"
 
 make_dataset "$genre" .
 mkdir -p jobs
@@ -63,7 +63,7 @@ grep -q "requeueing job $id" "$log" || fail "the script did not requeue its job"
 grep -q "run 2 on" "$log" || fail "no second run in the log"
 grep -q "resuming from" "$log" || fail "the requeued run did not resume"
 ! grep -q "requeue failed" "$log" || fail "the script took its successful requeue for a failure"
-python3 "$here/check_sweep.py" runs/t || fail "the requeued sweep lost or reran trials"
+python3 "$here/check_sweep.py" runs/t --trials 6 || fail "the requeued sweep lost or reran trials"
 echo "ok: job $id requeued $restarts time(s), then finished:"
 grep "genre-slurm:" "$log"
 echo "cluster_time_limit: all passed"

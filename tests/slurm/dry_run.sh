@@ -157,8 +157,8 @@ expect_args script2.sh '[search]' '[--spec]' "[$d/jobs/sweep \`touch pwned-spec\
   "[$d/out'; touch pwned-output; echo '/dataset.json]" '[--out]' "[$d/runs/a\"b\$(touch pwned-out)]" \
   '[--x=$(touch pwned-sargs)]' "X=[\`touch pwned-env\`']" 'Y=[$(touch pwned-env); echo]'
 expect_args script3.sh '[classify]' '[--model]' "[$d/corpus \$(touch pwned-input)]" '[--format]' '[csv]' \
+  '[--output]' "[$d/pred;touch pwned-pred]" \
   "[$d/corpus \$(touch pwned-input)]" "X=[\`touch pwned-env\`']" 'Y=[$(touch pwned-env); echo]'
-[[ $(cat 'pred;touch pwned-pred') == stub-output ]] || fail "classify output did not go to the file named in the spec"
 pwned=$(find "$d" -name "pwned*" | head -5)
 [[ -z $pwned ]] || fail "a spec value ran as a command: $pwned"
 echo "ok: hostile values reach genre as literal arguments, nothing ran"

@@ -57,30 +57,10 @@ wait_for_line() {  # FILE PATTERN TIMEOUT
   fail "no line matching '$2' in $1 after $3 s"
 }
 
-# Skips (77) when this genre has no `submit` command (it is registered in
-# src/cli/main.cpp).
-require_submit() {  # GENRE
-  if ! "$1" submit --help >/dev/null 2>&1; then
-    echo "SKIP: this genre has no 'submit' command (genre::slurm::submit_main is not registered in src/cli/main.cpp)" >&2
-    exit 77
-  fi
-}
-
-# Skips (77) when this genre has no `search` command yet.
-require_search() {  # GENRE
-  if ! "$1" search --help >/dev/null 2>&1; then
-    echo "SKIP: this genre has no 'search' command yet (issue 5); the test runs once it has" >&2
-    exit 77
-  fi
-}
-
-# The start of every cluster test: skip unless this machine can run a cluster
-# and this genre has the commands (`submit`, and `search` if asked), then a
-# fresh SCRATCH as the working folder with a cluster of its own under it.
-cluster_test_begin() {  # GENRE SCRATCH [search]
+# The start of every cluster test: skip unless this machine can run a cluster,
+# then a fresh SCRATCH as the working folder with a cluster of its own under it.
+cluster_test_begin() {  # GENRE SCRATCH
   cluster_skip_unless_possible
-  require_submit "$1"
-  if [[ ${3:-} == search ]]; then require_search "$1"; fi
   rm -rf "$2"
   mkdir -p "$2"
   cd "$2"

@@ -20,17 +20,26 @@ CLUSTER_SKIP=77
 
 cluster_log() { printf 'local_cluster: %s\n' "$*" >&2; }
 
-# Exits 77 with the reason when this machine cannot host the cluster.
+# Exits 77 with the reason when this machine cannot host the cluster, or 1
+# when GENRE_REQUIRE_SLURM=1 (scripts/test.sh, so CI: a skipped cluster test
+# there would let a green run prove nothing about SLURM).
+_cluster_cannot() {
+  if [[ ${GENRE_REQUIRE_SLURM:-0} == 1 ]]; then
+    cluster_log "FAIL (GENRE_REQUIRE_SLURM=1): ${1#SKIP: }"
+    exit 1
+  fi
+  cluster_log "$1"
+  exit "$CLUSTER_SKIP"
+}
+
 cluster_skip_unless_possible() {
   if [[ $(id -u) != 0 ]]; then
-    cluster_log "SKIP: must run as root (slurmd starts jobs as their owner, munged needs a root-owned key); CI runs as root"
-    exit "$CLUSTER_SKIP"
+    _cluster_cannot "SKIP: must run as root (slurmd starts jobs as their owner, munged needs a root-owned key); CI runs as root"
   fi
   local tool
   for tool in munged slurmctld slurmd sbatch sinfo scontrol python3; do
     if ! command -v "$tool" >/dev/null 2>&1 && [[ ! -x /usr/sbin/$tool ]]; then
-      cluster_log "SKIP: $tool not found (apt-get install slurm-wlm munge; scripts/install-deps.sh does it)"
-      exit "$CLUSTER_SKIP"
+      _cluster_cannot "SKIP: $tool not found (apt-get install slurm-wlm munge; scripts/install-deps.sh does it)"
     fi
   done
 }

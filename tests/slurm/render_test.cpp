@@ -95,10 +95,22 @@ TEST(Render, ClassifyIsNotRequeued) {
   ASSERT_EQ(jobs.size(), 1u);
   const std::string& t = jobs[0].text;
   EXPECT_FALSE(has(t, "--requeue"));
-  EXPECT_TRUE(has(t, "classify --model " + shell_quote((f.dir / "corpus").string()) + " --format 'json' " +
-                         shell_quote((f.dir / "corpus/blues").string()) + " > " +
-                         shell_quote((f.dir / "out/p.json").string())));
+  EXPECT_TRUE(has(t, "classify --model " + shell_quote((f.dir / "corpus").string()) + " --format 'json' --output " +
+                         shell_quote((f.dir / "out/p.json").string()) + " " +
+                         shell_quote((f.dir / "corpus/blues").string())));
+  EXPECT_FALSE(has(t, "--device"));
   expect_valid_bash(jobs[0], f.dir);
+}
+
+TEST(Render, ClassifyOnGpuNodesUsesTheGpuUnlessArgsSayOtherwise) {
+  SpecFixture f;
+  const auto gpu = render_jobs(
+      f.parse("classify: {model: corpus, inputs: [corpus/blues], resources: {gpus-per-node: 1}}\n"))[0].text;
+  EXPECT_TRUE(has(gpu, " --device cuda "));
+  const auto told = render_jobs(f.parse(
+      "classify: {model: corpus, inputs: [corpus/blues], args: [--device, cpu], resources: {gpus-per-node: 1}}\n"))[0].text;
+  EXPECT_FALSE(has(told, "--device cuda"));
+  EXPECT_TRUE(has(told, "'--device' 'cpu'"));
 }
 
 TEST(Render, HostileValuesArriveQuoted) {
