@@ -5,8 +5,10 @@
 #include "common/error.h"
 #include "data/dataset.h"
 #include "dist/communicator.h"
+#include "dist/mpi.h"
 #include "train/config.h"
 #include "train/data_parallel.h"
+#include "train/failure.h"
 #include "train/metrics.h"
 #include "train/threads.h"
 #include "train/trainer.h"
@@ -77,9 +79,20 @@ const train::TrainingData& TrainRunner::data_for(train::InputKind kind) {
 TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& group, const EpochCallback& on_epoch) {
   try {
     train::TrainConfig config = train::config_from_json(trial.config, "trial " + std::to_string(trial.trial));
-    if (!dataset_) dataset_ = std::make_unique<data::Dataset>(data::Dataset::open(data_path_));
-    const bool has_table = !dataset_->manifest().params.table_columns.empty();
-    const train::TrainingData& data = data_for(train::resolve_input(config.data.input, config.model.name, has_table));
+    // Reading the data may fail on one rank alone (its filesystem, its
+    // memory): the group settles that before its first collective.
+    const train::TrainingData* loaded = nullptr;
+    train::FailureLatch latch;
+    latch.run([&] {
+      if (!dataset_) dataset_ = std::make_unique<data::Dataset>(data::Dataset::open(data_path_));
+      const bool has_table = !dataset_->manifest().params.table_columns.empty();
+      loaded = &data_for(train::resolve_input(config.data.input, config.model.name, has_table));
+    });
+    if (const std::string failed = dist::first_failure(group, latch.reason()); !failed.empty()) {
+      if (latch.failed()) latch.rethrow();
+      throw Error(failed);
+    }
+    const train::TrainingData& data = *loaded;
 
     torch::Device device = dist::pick_device(config.train.device, group);
     if (device.is_cuda()) {
@@ -133,8 +146,7 @@ TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& gro
     return result;
   } catch (const c10::Error& e) {
     // Torch's what() carries a C++ backtrace; the journal wants the message.
-    const std::string msg = e.what_without_backtrace();
-    throw Error((msg.find("out of memory") != std::string::npos ? "out of memory: " : "torch: ") + msg);
+    throw Error(train::failure_text(e));
   }
 }
 

@@ -29,7 +29,8 @@ class DataParallelTrainer : public Trainer {
   void average_gradients(const torch::Tensor& flat_grads) override;
   void average_buffers(model::Net& net) override;
   void sum_across_ranks(const torch::Tensor& t) override;
-  bool any_rank(bool flag) override;
+  Agreed agree(bool flag, bool failed) override;
+  [[noreturn]] void fail_together(const FailureLatch& mine) override;
 
  private:
   dist::Communicator& comm_;

@@ -226,24 +226,39 @@ TrainResult Trainer::run() {
   run_ = std::make_unique<Run>();
   Run& r = *run_;
 
+  // This rank's own work runs in the latch; `settle` is an agreement point
+  // (train/failure.h): it returns whether `flag` is true on any rank, and
+  // throws on every rank when any rank's work failed.
+  FailureLatch latch;
+  auto settle = [&](bool flag = false) {
+    const Agreed a = agree(flag, latch.failed());
+    if (a.failed) fail_together(latch);
+    return a.flag;
+  };
+
   // Same initial weights on every rank (the broadcast below makes sure).
-  torch::manual_seed(c.train.seed);
-  r.net = model::build_model(c.model, data_.sample_shape, classes);
-  r.net->to(device);
+  latch.run([&] {
+    torch::manual_seed(c.train.seed);
+    r.net = model::build_model(c.model, data_.sample_shape, classes);
+    r.net->to(device);
+  });
+  settle();
   broadcast_parameters(*r.net);
 
-  r.standardizer = c.data.standardize ? Standardizer::fit(data_.train.x) : Standardizer{};
-  auto prepare = [&](const torch::Tensor& x) {
-    return x.defined() && x.numel() ? r.standardizer.apply(x).to(device).contiguous() : x;
-  };
-  r.train_x = prepare(data_.train.x);
-  r.train_y = data_.train.y.to(device);
-  r.train_track = data_.train.track.to(device);
-  r.val_x = prepare(data_.val.x);
-  r.test_x = prepare(data_.test.x);
-  r.train_layout = {classes, data_.train.tracks()};
   const auto sums_options = torch::TensorOptions().dtype(torch::kDouble).device(device);
-  r.sums = torch::zeros({r.train_layout.size()}, sums_options);
+  latch.run([&] {
+    r.standardizer = c.data.standardize ? Standardizer::fit(data_.train.x) : Standardizer{};
+    auto prepare = [&](const torch::Tensor& x) {
+      return x.defined() && x.numel() ? r.standardizer.apply(x).to(device).contiguous() : x;
+    };
+    r.train_x = prepare(data_.train.x);
+    r.train_y = data_.train.y.to(device);
+    r.train_track = data_.train.track.to(device);
+    r.val_x = prepare(data_.val.x);
+    r.test_x = prepare(data_.test.x);
+    r.train_layout = {classes, data_.train.tracks()};
+    r.sums = torch::zeros({r.train_layout.size()}, sums_options);
+  });
 
   const fs::path out = options_.out;
   const fs::path state_file = out / "state.pt", best_file = out / "checkpoint.pt";
@@ -284,67 +299,70 @@ TrainResult Trainer::run() {
 
   // Decided together: every rank reads state.pt (the run folder must be on a
   // filesystem all ranks share), rank 0 alone writes it.
-  const bool resumed = any_rank(options_.resume && !out.empty() && fs::exists(state_file));
-  torch::serialize::InputArchive archive, model_archive, optim_archive;
-  json meta;
-  torch::Tensor saved_sums;
-  if (resumed) {
-    try {
-      torch::Tensor meta_bytes;
-      archive.load_from(state_file.string(), device);
-      archive.read("model", model_archive);
-      archive.read("optimizer", optim_archive);
-      archive.read("sums", saved_sums);
-      archive.read("meta", meta_bytes);
-      meta = json::parse(tensor_bytes(meta_bytes));
-    } catch (const std::exception& e) {
-      throw Error("cannot resume from " + state_file.string() + " on rank " + std::to_string(me) + ": " + e.what() +
-                  (ranks > 1 ? " (is the run folder on a filesystem every rank sees?)" : ""));
+  const bool resumed = settle(options_.resume && !out.empty() && fs::exists(state_file));
+  latch.run([&] {
+    torch::serialize::InputArchive archive, model_archive, optim_archive;
+    json meta;
+    torch::Tensor saved_sums;
+    if (resumed) {
+      try {
+        torch::Tensor meta_bytes;
+        archive.load_from(state_file.string(), device);
+        archive.read("model", model_archive);
+        archive.read("optimizer", optim_archive);
+        archive.read("sums", saved_sums);
+        archive.read("meta", meta_bytes);
+        meta = json::parse(tensor_bytes(meta_bytes));
+      } catch (const std::exception& e) {
+        throw Error("cannot resume from " + state_file.string() + " on rank " + std::to_string(me) + ": " + e.what() +
+                    (ranks > 1 ? " (is the run folder on a filesystem every rank sees?)" : ""));
+      }
+      check_resumable(meta.at("config"), to_json(c));
+      // Loading replaces the parameters' storage, so it comes before flattening.
+      r.net->load(model_archive);
     }
-    check_resumable(meta.at("config"), to_json(c));
-    // Loading replaces the parameters' storage, so it comes before flattening.
-    r.net->load(model_archive);
-  }
-  r.flat = std::make_unique<FlatParameters>(*r.net);
-  r.optimizer = make_optimizer(c.optim, r.flat->values());
-  if (resumed) {
-    r.optimizer->load(optim_archive);
-    // Rank 0 saved the sums over all ranks; the others add nothing more.
-    if (me == 0) r.sums.copy_(saved_sums.to(device));
-    r.epoch = meta.at("epoch").get<int>();
-    r.step = meta.at("step").get<std::int64_t>();
-    r.best_epoch = meta.at("best_epoch").get<int>();
-    r.best_value = meta.at("best_value").get<double>();
-    r.bad_epochs = meta.at("bad_epochs").get<int>();
-    r.finished = meta.at("finished").get<bool>();
-    const std::string as = meta.at("finished_as").get<std::string>();
-    r.finished_as = as == "early_stopped" ? Outcome::EarlyStopped : as == "stopped" ? Outcome::Stopped : Outcome::Completed;
-    r.epoch_seconds = meta.value("epoch_seconds", 0.0);
-    for (const auto& line : meta.at("history")) r.history.push_back(line);
-    if (r.best_epoch > 0) {
-      // The best epoch's weights, to restore at the end.
-      model::NetPtr best = model::build_model(c.model, data_.sample_shape, classes);
-      load_weights(*best, best_file);
-      best->to(device);
-      r.best.clear();
-      for (const auto& p : best->parameters()) r.best.push_back(p.detach().clone());
-      for (const auto& b : best->buffers()) r.best.push_back(b.detach().clone());
+    r.flat = std::make_unique<FlatParameters>(*r.net);
+    r.optimizer = make_optimizer(c.optim, r.flat->values());
+    if (resumed) {
+      r.optimizer->load(optim_archive);
+      // Rank 0 saved the sums over all ranks; the others add nothing more.
+      if (me == 0) r.sums.copy_(saved_sums.to(device));
+      r.epoch = meta.at("epoch").get<int>();
+      r.step = meta.at("step").get<std::int64_t>();
+      r.best_epoch = meta.at("best_epoch").get<int>();
+      r.best_value = meta.at("best_value").get<double>();
+      r.bad_epochs = meta.at("bad_epochs").get<int>();
+      r.finished = meta.at("finished").get<bool>();
+      const std::string as = meta.at("finished_as").get<std::string>();
+      r.finished_as = as == "early_stopped" ? Outcome::EarlyStopped : as == "stopped" ? Outcome::Stopped : Outcome::Completed;
+      r.epoch_seconds = meta.value("epoch_seconds", 0.0);
+      for (const auto& line : meta.at("history")) r.history.push_back(line);
+      if (r.best_epoch > 0) {
+        // The best epoch's weights, to restore at the end.
+        model::NetPtr best = model::build_model(c.model, data_.sample_shape, classes);
+        load_weights(*best, best_file);
+        best->to(device);
+        r.best.clear();
+        for (const auto& p : best->parameters()) r.best.push_back(p.detach().clone());
+        for (const auto& b : best->buffers()) r.best.push_back(b.detach().clone());
+      }
+      if (writer) {
+        // Lines written after the state was saved are dropped: they will be redone.
+        std::string lines;
+        for (const auto& line : r.history) lines += line.dump() + "\n";
+        data::write_durably(out / "metrics.jsonl", lines);
+      }
+      if (options_.log_epochs && me == 0)
+        spdlog::info("resuming {} at epoch {} step {}", out.string(), r.epoch + 1, r.step);
     }
-    if (writer) {
-      // Lines written after the state was saved are dropped: they will be redone.
-      std::string lines;
-      for (const auto& line : r.history) lines += line.dump() + "\n";
-      data::write_durably(out / "metrics.jsonl", lines);
+    if (writer && !resumed) {
+      fs::create_directories(out);
+      data::write_durably(out / "config.yaml", to_yaml(c));
+      write_model_card(out / "model.json", card);
+      data::write_durably(out / "metrics.jsonl", "");
     }
-    if (options_.log_epochs && me == 0)
-      spdlog::info("resuming {} at epoch {} step {}", out.string(), r.epoch + 1, r.step);
-  }
-  if (writer && !resumed) {
-    fs::create_directories(out);
-    data::write_durably(out / "config.yaml", to_yaml(c));
-    write_model_card(out / "model.json", card);
-    data::write_durably(out / "metrics.jsonl", "");
-  }
+  });
+  settle();
 
   // Evaluation: each rank takes a contiguous share of the part, the sums meet
   // in one reduction.
@@ -353,7 +371,7 @@ TrainResult Trainer::run() {
     torch::Tensor sums = torch::zeros({layout.size()}, sums_options);
     const std::int64_t n = part.size(), from = n * me / ranks, to = n * (me + 1) / ranks;
     r.net->eval();
-    {
+    latch.run([&] {
       torch::NoGradGuard no_grad;
       const torch::Tensor y_all = part.y.to(device), track_all = part.track.to(device);
       for (std::int64_t b = from; b < to; b += c.data.eval_batch_size) {
@@ -366,8 +384,9 @@ TrainResult Trainer::run() {
                                        : nll;
         add_to_sums(sums, layout, logp, y, track, loss);
       }
-    }
+    });
     r.net->train();
+    settle();
     sum_across_ranks(sums);
     const torch::Tensor cpu = sums.to(torch::kCPU).contiguous();
     return metrics_from_sums(std::vector<double>(cpu.data_ptr<double>(), cpu.data_ptr<double>() + cpu.numel()), layout,
@@ -395,7 +414,7 @@ TrainResult Trainer::run() {
       // Dropout masks depend on (seed, rank, step) only, so a resumed run draws the same ones.
       torch::manual_seed(mix(c.train.seed ^ mix((static_cast<std::uint64_t>(r.epoch) * steps + r.step) * 65536 + me)));
       r.flat->zero_grad();
-      if (local_n > 0) {
+      if (local_n > 0) latch.run([&] {
         // Every op here costs microseconds of dispatch, which for the MLP is a
         // good part of the step: ops that change nothing are left out.
         const torch::Tensor idx =
@@ -410,12 +429,17 @@ TrainResult Trainer::run() {
         objective.backward();
         torch::NoGradGuard no_grad;
         add_to_sums(r.sums, r.train_layout, logp, y, r.train_track.index_select(0, idx), loss);
-      }
+      });
+      // A failed rank still joins the allreduce, with zero gradients; the
+      // agreement below ends the step on every rank.
+      if (latch.failed()) r.flat->zero_grad();
       average_gradients(r.flat->grads());
-      r.optimizer->step();
-
-      const bool interrupt = options_.hooks.interrupt_requested && options_.hooks.interrupt_requested();
-      if (any_rank(interrupt)) {
+      bool interrupt = false;
+      latch.run([&] {
+        r.optimizer->step();
+        interrupt = options_.hooks.interrupt_requested && options_.hooks.interrupt_requested();
+      });
+      if (settle(interrupt)) {
         ++r.step;
         sum_across_ranks(r.sums);  // rank 0 saves the total of every rank's partial sums
         r.epoch_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
@@ -461,20 +485,25 @@ TrainResult Trainer::run() {
     if (improved) {
       r.best_epoch = record.epoch;
       r.best_value = value;
-      r.best = snapshot();
       r.bad_epochs = 0;
-      if (writer) save_weights(*r.net, best_file);
+      latch.run([&] {
+        r.best = snapshot();
+        if (writer) save_weights(*r.net, best_file);
+      });
     } else {
       ++r.bad_epochs;
     }
     record.improved = improved;
     const json line = record.to_json(data_.classes);
     r.history.push_back(line);
-    if (writer) {
+    if (writer) latch.run([&] {
       std::ofstream metrics(out / "metrics.jsonl", std::ios::app);
       metrics << line.dump() << "\n";
       if (!metrics.flush()) throw Error("cannot append to " + (out / "metrics.jsonl").string());
-    }
+    });
+    // Rank 0's writes settled before the callback, which may itself talk
+    // across ranks (the sweep's verdict).
+    settle();
     if (options_.log_epochs && me == 0) {
       std::string text = fmt::format("epoch {}/{} lr {:.3g} | train loss {:.4f} acc {:.4f}", record.epoch,
                                      c.train.epochs, lr, record.train.loss, record.train.accuracy);
@@ -484,8 +513,9 @@ TrainResult Trainer::run() {
       spdlog::info("{} | {:.1f} s, {:.0f} samples/s{}", text, record.seconds, record.samples_per_s, improved ? " *" : "");
     }
 
-    const bool keep_going = !options_.hooks.on_epoch || options_.hooks.on_epoch(record);
-    const bool stop = any_rank(!keep_going);
+    bool keep_going = true;
+    latch.run([&] { keep_going = !options_.hooks.on_epoch || options_.hooks.on_epoch(record); });
+    const bool stop = settle(!keep_going);
     const bool early = has_val && c.train.patience > 0 && r.bad_epochs >= c.train.patience;
     ++r.epoch;
     r.step = 0;
@@ -498,8 +528,9 @@ TrainResult Trainer::run() {
       if (options_.log_epochs && me == 0 && !stop)
         spdlog::info("early stop after epoch {}: no better {} for {} epochs", r.epoch, c.train.metric, c.train.patience);
     }
-    if (writer) save_state();
+    if (writer) latch.run(save_state);  // settled at the next agreement point
   }
+  settle();
 
   // The best epoch's weights decide the final metrics and stay in the trainer.
   if (!r.best.empty()) restore(r.best);

@@ -22,6 +22,7 @@
 
 #include "model/net.h"
 #include "train/config.h"
+#include "train/failure.h"
 #include "train/metrics.h"
 #include "train/training_data.h"
 
@@ -106,8 +107,15 @@ class Trainer {
   virtual void average_buffers(model::Net&) {}
   // In place: the element-wise sum over ranks.
   virtual void sum_across_ranks(const torch::Tensor&) {}
-  // Whether the flag is true on any rank.
-  virtual bool any_rank(bool flag) { return flag; }
+  // An agreement point (train/failure.h), one small collective: whether
+  // `flag` is true on any rank, and whether any rank's latch has failed.
+  struct Agreed {
+    bool flag = false, failed = false;
+  };
+  virtual Agreed agree(bool flag, bool failed) { return {flag, failed}; }
+  // After agree() reported a failure, on every rank: throw the lowest failing
+  // rank's error (a UsageError if it was one). One rank: the latched error.
+  [[noreturn]] virtual void fail_together(const FailureLatch& mine) { mine.rethrow(); }
 
  private:
   struct Run;

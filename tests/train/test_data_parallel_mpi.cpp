@@ -197,6 +197,60 @@ TEST_F(DataParallel, ResumedAfterAnInterruptEqualsAnUninterruptedRun) {
   if (world.rank() == 0) std::filesystem::remove_all(folder);
 }
 
+// A failure on one rank alone (an out-of-memory on one GPU, a write that
+// fails on rank 0, a callback that throws) ends the run on every rank with
+// the same error instead of leaving the others blocked in an allreduce. A
+// hang fails the test through ctest's timeout.
+std::string error_on_every_rank(const TrainConfig& c, const TrainingData& data, dist::Communicator& comm,
+                                TrainerHooks hooks, bool* usage = nullptr) {
+  try {
+    parallel(c, data, comm, std::move(hooks));
+  } catch (const UsageError& e) {
+    if (usage) *usage = true;
+    return describe(e);
+  } catch (const std::exception& e) {
+    if (usage) *usage = false;
+    return describe(e);
+  }
+  return "";
+}
+
+TEST_F(DataParallel, AFailureInOneRanksStepEndsTheRunOnEveryRank) {
+  const TrainingData data = test::synthetic_training_data(small_spec(20, 13));
+  const int last = comm_->size() - 1;
+  int steps = 0;
+  TrainerHooks hooks;
+  hooks.interrupt_requested = [&] {
+    if (comm_->rank() == last && ++steps == 3) throw Error("a simulated failure in step 3");
+    return false;
+  };
+  const std::string error = error_on_every_rank(exact_config("mlp"), data, *comm_, hooks);
+  const std::string expected = comm_->size() == 1 ? "a simulated failure in step 3"
+                                                  : "rank " + std::to_string(last) + " of " +
+                                                        std::to_string(comm_->size()) + ": a simulated failure in step 3";
+  EXPECT_EQ(error, expected);
+}
+
+TEST_F(DataParallel, AFailureInOneRanksEpochCallbackEndsTheRunOnEveryRankAlike) {
+  const TrainingData data = test::synthetic_training_data(small_spec(20, 13));
+  TrainerHooks hooks;
+  hooks.on_epoch = [&](const EpochRecord& record) {
+    if (comm_->rank() == 0 && record.epoch == 2) throw UsageError("metric 'x' is not reported");
+    return true;
+  };
+  TrainConfig c = exact_config("mlp");
+  c.train.epochs = 3;
+  bool usage = false;
+  const std::string error = error_on_every_rank(c, data, *comm_, hooks, &usage);
+  EXPECT_EQ(error, comm_->size() == 1 ? "metric 'x' is not reported"
+                                      : "rank 0 of " + std::to_string(comm_->size()) + ": metric 'x' is not reported");
+  EXPECT_TRUE(usage);  // a usage error stays one (exit 2) on every rank
+  // Every rank is still in step: a collective after the failure completes.
+  torch::Tensor one = torch::ones({1});
+  comm_->allreduce_sum(one);
+  EXPECT_EQ(one.item<float>(), static_cast<float>(comm_->size()));
+}
+
 TEST_F(DataParallel, RefusesADeviceTheCommunicatorCannotMove) {
   const TrainingData data = test::synthetic_training_data(small_spec(20, 13));
   TrainerOptions o;
