@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "search/json_values.h"
 #include "search/events.h"
 #include "search/leaderboard.h"
 #include "search/run_layout.h"
@@ -15,10 +16,6 @@ namespace genre::search {
 
 namespace {
 
-double metric_value(const nlohmann::json& metrics, const std::string& name) {
-  const auto it = metrics.find(name);
-  return it != metrics.end() && it->is_number() ? it->get<double>() : std::nan("");
-}
 
 std::string brief(const nlohmann::json& params) {
   std::string out;
@@ -62,7 +59,7 @@ Coordinator::Coordinator(const SweepSpec& spec, const std::filesystem::path& run
   for (const auto& e : events)
     if (e.value("event", std::string()) == events::kEpoch)
       algorithm_->report(e.at("trial").get<int>(), e.at("epoch").get<int>(),
-                         spec_.metric.score(metric_value(e.value("metrics", nlohmann::json::object()), spec_.metric.name)));
+                         spec_.metric.score(finite_metric(e.value("metrics", nlohmann::json::object()), spec_.metric.name).value_or(std::nan(""))));
 }
 
 void Coordinator::start(int groups) {
@@ -124,7 +121,7 @@ Verdict Coordinator::epoch(int group, int trial, const EpochReport& report) {
   }
   journal(events::epoch(trial, report));
   it->second.epochs = report.epoch;
-  const double value = metric_value(report.metrics, spec_.metric.name);
+  const double value = finite_metric(report.metrics, spec_.metric.name).value_or(std::nan(""));
   algorithm_->report(trial, report.epoch, spec_.metric.score(value));
   if (interrupted_) return Verdict::kInterrupt;
   if (algorithm_->should_stop(trial, report.epoch)) {

@@ -1,4 +1,5 @@
 #include "search/events.h"
+#include "search/json_values.h"
 
 #include <chrono>
 #include <cmath>
@@ -9,16 +10,6 @@ namespace {
 nlohmann::json base(const char* name) {
   // Milliseconds are plenty and keep the lines short.
   return {{"event", name}, {"time", std::round(now_s() * 1000.0) / 1000.0}};
-}
-// JSON has no NaN: a NaN metric is journaled as null.
-nlohmann::json finite_or_null(const nlohmann::json& v) {
-  if (v.is_number_float() && !std::isfinite(v.get<double>())) return nullptr;
-  if (v.is_object() || v.is_array()) {
-    nlohmann::json out = v;
-    for (auto& x : out) x = finite_or_null(x);
-    return out;
-  }
-  return v;
 }
 }  // namespace
 
@@ -61,7 +52,7 @@ nlohmann::json epoch(int trial, const EpochReport& report) {
   auto e = base(kEpoch);
   e["trial"] = trial;
   e["epoch"] = report.epoch;
-  e["metrics"] = finite_or_null(report.metrics);
+  e["metrics"] = nan_to_null(report.metrics);
   e["seconds"] = report.seconds;
   return e;
 }
@@ -70,7 +61,7 @@ nlohmann::json trial_finished(int trial, const TrialResult& result) {
   auto e = base(kTrialFinished);
   e["trial"] = trial;
   e["epochs"] = result.epochs;
-  e["final"] = finite_or_null(result.final_metrics.is_null() ? nlohmann::json::object() : result.final_metrics);
+  e["final"] = nan_to_null(result.final_metrics.is_null() ? nlohmann::json::object() : result.final_metrics);
   e["confusion"] = result.confusion;
   return e;
 }
@@ -87,7 +78,7 @@ nlohmann::json trial_pruned(int trial, int epoch, double value) {
   auto e = base(kTrialPruned);
   e["trial"] = trial;
   e["epoch"] = epoch;
-  e["value"] = finite_or_null(value);
+  e["value"] = nan_to_null(value);
   return e;
 }
 

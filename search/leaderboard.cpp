@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "search/json_values.h"
 #include "search/journal.h"
 #include "search/report_html.h"
 #include "search/run_layout.h"
@@ -20,13 +21,6 @@ namespace genre::search {
 
 namespace {
 
-std::optional<double> number_of(const nlohmann::json& metrics, const std::string& name) {
-  const auto it = metrics.find(name);
-  if (it == metrics.end() || !it->is_number()) return std::nullopt;
-  const double v = it->get<double>();
-  if (!std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 std::string shortest(double v) {
   char buf[64];
@@ -35,12 +29,6 @@ std::string shortest(double v) {
   return std::string(buf, r.ptr);
 }
 
-std::string fixed(const std::optional<double>& v, int digits) {
-  if (!v) return "";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, *v);
-  return buf;
-}
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -135,7 +123,7 @@ Leaderboard make_leaderboard(const SweepState& state) {
     row.trial = t;
     if (const auto* m = find_dotted(t.config, "model.name"); m && m->is_string()) row.model = m->get<std::string>();
     for (const auto& [epoch, metrics] : t.epochs) {
-      const auto v = number_of(metrics, lb.metric);
+      const auto v = finite_metric(metrics, lb.metric);
       if (!v) continue;
       const bool better = !row.value || (lb.maximize ? *v > *row.value : *v < *row.value);
       if (better) {
@@ -143,7 +131,7 @@ Leaderboard make_leaderboard(const SweepState& state) {
         row.best_epoch = epoch;
       }
     }
-    row.test = number_of(t.final_metrics, lb.test_metric);
+    row.test = finite_metric(t.final_metrics, lb.test_metric);
     row.epochs = static_cast<int>(t.epochs.size());
     row.status = status_name(t.status);
     lb.rows.push_back(std::move(row));

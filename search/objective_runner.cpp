@@ -68,9 +68,8 @@ double ObjectiveRunner::value(const nlohmann::json& config, int epoch) {
 }
 
 void ObjectiveRunner::validate(const nlohmann::json& config, const MetricSpec& metric) const {
-  static const char* const kMetrics[] = {"val_track_accuracy", "val_accuracy", "val_macro_f1", "val_loss"};
   bool known = false;
-  for (const char* m : kMetrics) known = known || metric.name == m;
+  for (const char* m : kEpochMetrics) known = known || metric.name == m;
   if (!known) throw UsageError("metric.name: '" + metric.name + "' is not reported every epoch");
   const double q = number_at(config, "objective.quality", 0.5), r = number_at(config, "objective.rate", 0.5);
   if (q < 0 || q > 1) throw UsageError("objective.quality: must be in [0, 1] (got " + std::to_string(q) + ")");

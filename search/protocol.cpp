@@ -1,4 +1,5 @@
 #include "search/protocol.h"
+#include "search/json_values.h"
 
 #include <cmath>
 
@@ -7,16 +8,6 @@
 namespace genre::search::protocol {
 
 namespace {
-// JSON has no NaN; a NaN metric travels as null and comes back as NaN.
-nlohmann::json nan_to_null(const nlohmann::json& v) {
-  if (v.is_number_float() && !std::isfinite(v.get<double>())) return nullptr;
-  if (v.is_structured()) {
-    nlohmann::json out = v;
-    for (auto& x : out) x = nan_to_null(x);
-    return out;
-  }
-  return v;
-}
 nlohmann::json null_to_nan(const nlohmann::json& metrics) {
   nlohmann::json out = metrics;
   if (out.is_object())

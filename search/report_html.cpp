@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "search/json_values.h"
 #include "search/svg_plot.h"
 
 namespace genre::search {
@@ -60,17 +61,7 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
 });
 )";
 
-std::string fmt(double v, int digits = 4) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
-std::optional<double> metric_of(const nlohmann::json& metrics, const std::string& name) {
-  const auto it = metrics.find(name);
-  if (it == metrics.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
 
 // "val_track_accuracy" -> "train_track_accuracy" (the curve drawn beside it).
 std::string train_counterpart(const std::string& metric) {
@@ -85,7 +76,7 @@ std::string num_cell(const std::optional<double>& v, int digits = 4) {
   if (!v) return "<td data-v=\"\"></td>";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", *v);
-  return "<td data-v=\"" + std::string(buf) + "\">" + fmt(*v, digits) + "</td>";
+  return "<td data-v=\"" + std::string(buf) + "\">" + fixed(*v, digits) + "</td>";
 }
 
 void table(std::ostringstream& o, const Leaderboard& lb) {
@@ -122,9 +113,9 @@ void confusion(std::ostringstream& o, const Leaderboard& lb) {
     return;
   }
   const auto& t = lb.best()->trial;
-  o << "<p>Trial " << t.id << ": " << escape(lb.metric) << " " << fmt(*lb.best()->value) << " at epoch "
+  o << "<p>Trial " << t.id << ": " << escape(lb.metric) << " " << fixed(lb.best()->value, 4) << " at epoch "
     << lb.best()->best_epoch;
-  if (lb.best()->test) o << "; " << escape(lb.test_metric) << " " << fmt(*lb.best()->test);
+  if (lb.best()->test) o << "; " << escape(lb.test_metric) << " " << fixed(lb.best()->test, 4);
   o << ". Parameters: ";
   bool first = true;
   for (const auto& [k, v] : t.params.items()) {
@@ -153,7 +144,7 @@ void confusion(std::ostringstream& o, const Leaderboard& lb) {
     for (const auto& v : m[i]) {
       const double x = v.is_number() ? v.get<double>() : 0;
       const double share = total > 0 ? x / total : 0;
-      o << "<td style=\"background:rgba(31,119,180," << fmt(share * 0.85, 3) << ");color:"
+      o << "<td style=\"background:rgba(31,119,180," << fixed(share * 0.85, 3) << ");color:"
         << (share > 0.55 ? "#fff" : "#222") << "\">" << v.dump() << "</td>";
     }
     o << "</tr>";
@@ -172,7 +163,7 @@ void curves(std::ostringstream& o, const Leaderboard& lb) {
     s.color = svg::palette(static_cast<std::size_t>(r.trial.id));
     s.width = &r == lb.best() ? 3.0 : 1.2;
     for (const auto& [e, m] : r.trial.epochs)
-      if (const auto v = metric_of(m, lb.metric)) s.points.emplace_back(e, *v);
+      if (const auto v = finite_metric(m, lb.metric)) s.points.emplace_back(e, *v);
     all.push_back(std::move(s));
   }
   o << "<p class=\"note\">" << escape(lb.metric)
@@ -188,10 +179,10 @@ void curves(std::ostringstream& o, const Leaderboard& lb) {
     svg::Series val{lb.metric, {}, "#1f77b4", false, 1.8}, tr{train, {}, "#1f77b4", true, 1.2};
     svg::Series vloss{"val_loss", {}, "#d62728", false, 1.8}, tloss{"train_loss", {}, "#d62728", true, 1.2};
     for (const auto& [e, m] : r.epochs) {
-      if (const auto v = metric_of(m, lb.metric)) val.points.emplace_back(e, *v);
-      if (const auto v = train.empty() ? std::nullopt : metric_of(m, train)) tr.points.emplace_back(e, *v);
-      if (const auto v = metric_of(m, "val_loss")) vloss.points.emplace_back(e, *v);
-      if (const auto v = metric_of(m, "train_loss")) tloss.points.emplace_back(e, *v);
+      if (const auto v = finite_metric(m, lb.metric)) val.points.emplace_back(e, *v);
+      if (const auto v = train.empty() ? std::nullopt : finite_metric(m, train)) tr.points.emplace_back(e, *v);
+      if (const auto v = finite_metric(m, "val_loss")) vloss.points.emplace_back(e, *v);
+      if (const auto v = finite_metric(m, "train_loss")) tloss.points.emplace_back(e, *v);
     }
     o << "<div class=\"card\"><b>trial " << r.id << "</b> " << escape(t.model) << " <span class=\"st-" << t.status
       << "\">" << escape(t.status) << "</span><br>";
@@ -241,7 +232,7 @@ void parameters(std::ostringstream& o, const Leaderboard& lb) {
         p.x = static_cast<double>(pos) + 0.25 * std::sin(r.trial.id * 2.399963);
       }
       p.y = *r.value;
-      p.title = "trial " + std::to_string(r.trial.id) + ": " + display_value(*it) + " -> " + fmt(*r.value);
+      p.title = "trial " + std::to_string(r.trial.id) + ": " + display_value(*it) + " -> " + fixed(r.value, 4);
       p.color = r.trial.status == TrialStatus::kFinished ? "#1f77b4" : "#999";
       points.push_back(p);
     }

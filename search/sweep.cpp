@@ -10,6 +10,7 @@
 #include "search/algorithm.h"
 #include "search/journal.h"
 #include "search/leaderboard.h"
+#include "search/run_layout.h"
 
 namespace genre::search {
 
@@ -80,11 +81,6 @@ Prepared prepare(const SearchOptions& o, int world_size, const TrialRunner& runn
   return p;
 }
 
-void render(const std::filesystem::path& run_dir) {
-  const SweepState state = load_sweep(run_dir);
-  write_leaderboard(run_dir, state, make_leaderboard(state));
-}
-
 }  // namespace
 
 void SearchOptions::validate() const {
@@ -149,7 +145,7 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_render).count() < options.render_every_s)
       return;
     try {
-      render(options.out);
+      render_run(options.out, 0);
     } catch (const std::exception& e) {
       spdlog::warn("could not render the leaderboard: {}", describe(e));
     }
@@ -179,7 +175,9 @@ std::string render_run(const std::filesystem::path& run_dir, std::size_t max_row
   const Leaderboard lb = make_leaderboard(state);
   write_leaderboard(run_dir, state, lb);
   std::string text = leaderboard_text(lb, max_rows);
-  if (lb.best()) text += "best: trial " + std::to_string(lb.best()->trial.id) + " -> " + (run_dir / "best.yaml").string() + "\n";
+  if (lb.best())
+    text += "best: trial " + std::to_string(lb.best()->trial.id) + ": config " + (run_dir / "best.yaml").string() +
+            ", model " + best_link(run_dir).string() + " (genre classify --model " + best_link(run_dir).string() + ")\n";
   return text;
 }
 

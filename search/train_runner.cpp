@@ -18,9 +18,6 @@ namespace genre::search {
 
 namespace {
 
-// The per-epoch metrics the trainer reports on validation, by name.
-const char* const kEpochMetrics[] = {"val_accuracy", "val_track_accuracy", "val_macro_f1", "val_loss"};
-
 // The journal keeps an epoch's scalars only (the per-class detail stays in the
 // trial's metrics.jsonl).
 nlohmann::json scalars(const nlohmann::json& line) {

@@ -13,6 +13,10 @@
 
 namespace genre::search {
 
+// The validation metrics every runner reports every epoch: the names a
+// sweep's metric may take.
+inline constexpr const char* kEpochMetrics[] = {"val_accuracy", "val_track_accuracy", "val_macro_f1", "val_loss"};
+
 struct EpochReport {
   int epoch = 0;             // epochs completed (1-based)
   nlohmann::json metrics;    // {"train_loss": ..., "val_track_accuracy": ..., ...}
