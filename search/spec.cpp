@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -110,26 +111,42 @@ nlohmann::json nest_dotted(const nlohmann::json& j) {
   return out;
 }
 
-nlohmann::json parse_base(const YAML::Node& n, const std::filesystem::path& dir) {
-  if (n.IsMap()) return nest_dotted(yaml_to_json(n, "base"));
-  if (!n.IsScalar()) bad("base", "must be a mapping (the training config) or the path of a training job file");
+nlohmann::json parse_base(const YAML::Node& n, const std::filesystem::path& dir, const std::string& key = "base") {
+  if (n.IsMap()) return nest_dotted(yaml_to_json(n, key));
+  if (!n.IsScalar()) bad(key, "must be a mapping (the training config) or the path of a training job file");
   const std::filesystem::path file = dir / n.Scalar();
   YAML::Node doc;
   try {
     doc = YAML::LoadFile(file.string());
   } catch (const YAML::BadFile&) {
-    bad("base", "cannot read '" + file.string() + "'");
+    bad(key, "cannot read '" + file.string() + "'");
   } catch (const YAML::Exception& e) {
-    bad("base", file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    bad(key, file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
-  if (!doc.IsMap()) bad("base", "'" + file.string() + "' does not hold a mapping");
-  return nest_dotted(yaml_to_json(doc, "base"));
+  if (!doc.IsMap()) bad(key, "'" + file.string() + "' does not hold a mapping");
+  return nest_dotted(yaml_to_json(doc, key));
+}
+
+// base_for_model: {mlp: ..., cnn: ..., resnet: ...}, each like base.
+std::map<std::string, nlohmann::json> parse_base_for_model(const YAML::Node& n, const std::filesystem::path& dir) {
+  if (!n.IsMap()) bad("base_for_model", "must be a mapping from model.name (mlp, cnn, resnet) to a training config");
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& entry : n) {
+    const std::string name = entry.first.as<std::string>();
+    const std::string key = "base_for_model." + name;
+    if (name != "mlp" && name != "cnn" && name != "resnet") bad(key, "'" + name + "' is not a model (mlp, cnn, resnet)");
+    nlohmann::json config = parse_base(entry.second, dir, key);
+    if (const auto* m = find_dotted(config, "model.name"); m && *m != name)
+      bad(key + ".model.name", "is " + m->dump() + " in the config for " + name);
+    out[name] = std::move(config);
+  }
+  return out;
 }
 
 SweepSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
   if (!root.IsMap()) bad("(top level)", "a sweep spec must be a mapping");
   known_keys(root, "", {"name", "description", "method", "metric", "max_trials", "seed", "ranks_per_trial",
-                        "early_terminate", "base", "parameters"});
+                        "early_terminate", "base", "base_for_model", "parameters"});
   SweepSpec s;
   if (root["name"]) s.name = text(root["name"], "name");
   if (!root["method"]) bad("method", "is required (grid or random)");
@@ -141,6 +158,7 @@ SweepSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
   if (root["ranks_per_trial"])
     s.ranks_per_trial = static_cast<int>(integer(root["ranks_per_trial"], "ranks_per_trial", 1, 1 << 20));
   if (root["base"]) s.base = parse_base(root["base"], dir);
+  if (root["base_for_model"]) s.base_for_model = parse_base_for_model(root["base_for_model"], dir);
   if (root["early_terminate"]) s.asha = parse_asha(root["early_terminate"], s.base);
   if (!root["parameters"]) bad("parameters", "is required (the values to sweep)");
   s.parameters = parse_parameters(root["parameters"], "parameters");
@@ -210,6 +228,13 @@ int SweepSpec::trial_count() const {
 
 nlohmann::json SweepSpec::trial_config(const nlohmann::json& params) const {
   nlohmann::json config = base;
+  // The model's own base goes over the shared one (a deep merge: mappings
+  // merge key by key, anything else is replaced), then the parameters.
+  const auto swept = params.find("model.name");
+  const nlohmann::json* name = swept != params.end() ? &*swept : find_dotted(base, "model.name");
+  if (name && name->is_string())
+    if (const auto it = base_for_model.find(name->get<std::string>()); it != base_for_model.end())
+      config.merge_patch(it->second);
   for (const auto& p : parameters) set_dotted(config, p.name, params.at(p.name));
   if (asha) set_dotted(config, kEpochsKey, asha->max_epochs);
   set_dotted(config, kMetricKey, metric.name);
@@ -271,6 +296,29 @@ const nlohmann::json* find_dotted(const nlohmann::json& config, const std::strin
     at = &*it;
     start = dot + 1;
   }
+}
+
+std::string self_contained(const std::string& yaml, const SweepSpec& spec) {
+  YAML::Node root = YAML::Load(yaml);
+  bool changed = false;
+  if (root["base"] && root["base"].IsScalar()) {
+    root["base"] = YAML::Load(json_to_yaml(spec.base));
+    changed = true;
+  }
+  if (root["base_for_model"] && root["base_for_model"].IsMap()) {
+    root["base_for_model"].SetStyle(YAML::EmitterStyle::Block);  // a flow map would flatten the inlined configs
+    for (auto entry : root["base_for_model"])
+      if (entry.second.IsScalar()) {
+        root["base_for_model"][entry.first.as<std::string>()] =
+            YAML::Load(json_to_yaml(spec.base_for_model.at(entry.first.as<std::string>())));
+        changed = true;
+      }
+  }
+  if (!changed) return yaml;
+  YAML::Emitter out;
+  out << root;
+  return "# " + spec.origin + ", with the training configs it names inlined (--resume reads this copy)\n" +
+         out.c_str() + "\n";
 }
 
 }  // namespace genre::search

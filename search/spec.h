@@ -11,11 +11,14 @@
 //   early_terminate: {type: asha, min_epochs: 1, eta: 3, max_epochs: 27}
 //   base: {...} | seed-cnn.yaml      # the training config every trial starts from
 //                                    # (inline, or a training job file relative to this one)
+//   base_for_model:                  # optional, per model.name, merged over base
+//     cnn: seed-cnn.yaml             #   (a sweep of several models, each from its own config)
 //   parameters: {...}                # see params.h; dotted names override base keys
 //
 // Every error is a UsageError "<file>: <key>: <problem>", raised before any work.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -61,6 +64,7 @@ struct SweepSpec {
   int ranks_per_trial = 1;
   std::optional<AshaSpec> asha;
   nlohmann::json base = nlohmann::json::object();  // the base training config
+  std::map<std::string, nlohmann::json> base_for_model;  // model.name -> config merged over base
   std::vector<ParamSpec> parameters;
 
   // Cross-field checks (grid over continuous values, random without
@@ -68,7 +72,8 @@ struct SweepSpec {
   void validate() const;
   // The number of trials the sweep runs: max_trials, or the grid's size when smaller.
   int trial_count() const;
-  // The full training config of a trial: base with each parameter's value
+  // The full training config of a trial: base, the trial's model's
+  // base_for_model merged over it, then each parameter's value
   // set at its dotted path, the epochs set by ASHA's max_epochs, the
   // checkpoint metric set to the sweep metric.
   nlohmann::json trial_config(const nlohmann::json& params) const;
@@ -89,5 +94,11 @@ SweepSpec parse_spec_text(const std::string& yaml, const std::string& origin, co
 void set_dotted(nlohmann::json& config, const std::string& path, const nlohmann::json& value);
 // The value at a dotted path, or nullptr when absent.
 const nlohmann::json* find_dotted(const nlohmann::json& config, const std::string& path);
+
+// The spec's text with the training job files it names (base, base_for_model)
+// inlined: the copy a run keeps as RUN/sweep.yaml must parse the same from
+// the run folder, where those relative paths mean nothing. Unchanged when it
+// names none.
+std::string self_contained(const std::string& yaml, const SweepSpec& spec);
 
 }  // namespace genre::search

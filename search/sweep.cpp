@@ -138,7 +138,7 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
   const dist::Comm self = world.size() > 1 ? world.split(MPI_UNDEFINED, 0) : world.split(0, 0);
   Prepared& p = *prepared;
   std::filesystem::create_directories(options.out / "trials");
-  write_text(options.out / "sweep.yaml", p.spec_text);
+  write_text(options.out / "sweep.yaml", self_contained(p.spec_text, p.spec));
   Coordinator coordinator(p.spec, options.out, p.events);
   auto last_render = std::chrono::steady_clock::now();
   coordinator.on_trial_end = [&](int) {

@@ -131,6 +131,71 @@ TEST(SweepSpec, BaseFromATrainingJobFile) {
   }
 }
 
+// base_for_model: each model of a multi-model sweep starts from its own
+// config (the seed's job files), merged over base, the parameters on top.
+TEST(SweepSpec, BaseForModelMergesTheTrialsOwnModelConfig) {
+  genre::test::TempDir d;
+  genre::test::write_file(d / "seed-cnn.yaml",
+                          "model: {name: cnn, dense: 64, dropout: 0.3}\ndata: {standardize: false}\n"
+                          "schedule: {name: constant}\n");
+  genre::test::write_file(d / "sweep.yaml", R"(method: grid
+base:
+  data: {batch_size: 32, standardize: true}
+  train: {epochs: 9}
+base_for_model:
+  cnn: seed-cnn.yaml
+  resnet: {model: {stages: [32, 64]}, schedule: {name: hold_then_decay, hold_epochs: 10}}
+parameters:
+  model.name: {values: [mlp, cnn, resnet]}
+  model.dropout: {values: [0.5]}
+)");
+  const SweepSpec s = parse_spec_file(d / "sweep.yaml");
+  const auto mlp = s.trial_config({{"model.name", "mlp"}, {"model.dropout", 0.5}});
+  const auto cnn = s.trial_config({{"model.name", "cnn"}, {"model.dropout", 0.5}});
+  const auto resnet = s.trial_config({{"model.name", "resnet"}, {"model.dropout", 0.5}});
+  EXPECT_FALSE(mlp.contains("schedule"));
+  EXPECT_EQ(mlp["data"]["standardize"], true);
+  EXPECT_EQ(cnn["data"]["standardize"], false);  // the model's config over base
+  EXPECT_EQ(cnn["data"]["batch_size"], 32);      // merged, not replaced
+  EXPECT_EQ(cnn["model"]["dense"], 64);
+  EXPECT_EQ(cnn["model"]["dropout"], 0.5);       // the parameter over both
+  EXPECT_EQ(cnn["schedule"]["name"], "constant");
+  EXPECT_EQ(resnet["schedule"]["name"], "hold_then_decay");
+  EXPECT_EQ(resnet["model"]["stages"], nlohmann::json({32, 64}));
+  // The run folder's copy inlines the files, and parses to the same configs there.
+  const std::string copy = self_contained(genre::test::read_file(d / "sweep.yaml"), s);
+  EXPECT_EQ(copy.find("seed-cnn.yaml\n"), std::string::npos) << copy;
+  genre::test::TempDir elsewhere;
+  const SweepSpec again = parse_spec_text(copy, "sweep.yaml", elsewhere.path());
+  EXPECT_EQ(again.trial_config({{"model.name", "cnn"}, {"model.dropout", 0.5}}), cnn);
+  EXPECT_EQ(self_contained(copy, again), copy);  // nothing left to inline
+
+  EXPECT_NE(error_of("method: grid\nbase_for_model: {svm: {}}\nparameters: {a: {values: [1]}}\n")
+                .find("base_for_model.svm: 'svm' is not a model"),
+            std::string::npos);
+  EXPECT_NE(error_of("method: grid\nbase_for_model: {cnn: {model: {name: resnet}}}\nparameters: {a: {values: [1]}}\n")
+                .find("base_for_model.cnn.model.name: is \"resnet\""),
+            std::string::npos);
+  EXPECT_NE(error_of("method: grid\nbase_for_model: [cnn]\nparameters: {a: {values: [1]}}\n").find("base_for_model: must be a mapping"),
+            std::string::npos);
+}
+
+// The sweeps the repository ships parse, validate and expand.
+TEST(SweepSpec, TheRepositorysSweepsAreValid) {
+  for (const char* name : {"sweep-seed-models.yaml", "demo-sweep.yaml"}) {
+    const SweepSpec s = parse_spec_file(std::filesystem::path(GENRE_SOURCE_DIR) / "jobs" / name);
+    EXPECT_NO_THROW(s.validate()) << name;
+    EXPECT_GT(s.trial_count(), 0) << name;
+  }
+  const SweepSpec seed = parse_spec_file(std::filesystem::path(GENRE_SOURCE_DIR) / "jobs/sweep-seed-models.yaml");
+  const auto cnn = seed.trial_config({{"model.name", "cnn"}, {"optim.lr", 1e-4}, {"model.dropout", 0.3}});
+  EXPECT_EQ(cnn["data"]["standardize"], false);  // the seed CNN's raw MFCCs
+  EXPECT_EQ(cnn["model"]["filters"], nlohmann::json({32, 32, 32}));
+  const auto resnet = seed.trial_config({{"model.name", "resnet"}, {"optim.lr", 1e-3}, {"model.dropout", 0.4}});
+  EXPECT_EQ(resnet["schedule"]["name"], "hold_then_decay");
+  EXPECT_EQ(resnet["model"]["dense_l2"], 1e-3);
+}
+
 TEST(SweepSpec, MalformedSpecsNameTheKeyAndTheProblem) {
   struct Case {
     const char* yaml;
