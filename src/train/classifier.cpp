@@ -4,68 +4,134 @@
 
 #include "audio/loader.h"
 #include "common/error.h"
+#include "dsp/feature_extractor.h"
+#include "dsp/feature_table.h"
 
 namespace genre::train {
 
 namespace {
 
-dsp::FeatureParams feature_params(const data::DatasetParams& p) {
-  dsp::FeatureParams f;
-  f.kind = dsp::parse_feature_kind(p.feature);
-  f.stft.sample_rate = p.sample_rate;
-  f.stft.n_fft = p.n_fft;
-  f.stft.hop_length = p.hop_length;
-  f.stft.pad_mode = dsp::parse_pad_mode(p.pad_mode);
-  f.n_mels = p.n_mels;
-  f.n_mfcc = p.n_mfcc;
-  return f;
+dsp::StftParams stft_params(const data::DatasetParams& p) {
+  dsp::StftParams s;
+  s.sample_rate = p.sample_rate;
+  s.n_fft = p.n_fft;
+  s.hop_length = p.hop_length;
+  s.pad_mode = dsp::parse_pad_mode(p.pad_mode);
+  return s;
+}
+
+// As the preprocessor slices: segment i starts at i * stride (segment_s) and
+// analyses `length` samples (segment_samples: one less under --compat kaggle).
+struct Slicing {
+  std::size_t stride = 0, length = 0;
+  explicit Slicing(const data::DatasetParams& p)
+      : stride(static_cast<std::size_t>(std::llround(p.segment_s * p.sample_rate))),
+        length(p.segment_samples > 0 ? static_cast<std::size_t>(p.segment_samples) : stride) {}
+  std::size_t count(std::size_t n) const { return n >= length ? 1 + (n - length) / stride : 0; }
+};
+
+class SliceFrontEnd : public InputFrontEnd {
+ public:
+  SliceFrontEnd(const ModelCard& card, const std::filesystem::path& dir) : slicing_(card.features) {
+    dsp::FeatureParams f;
+    f.kind = dsp::parse_feature_kind(card.features.feature);
+    f.stft = stft_params(card.features);
+    f.n_mels = card.features.n_mels;
+    f.n_mfcc = card.features.n_mfcc;
+    extractor_ = dsp::make_feature_extractor(f);
+    frames_ = static_cast<std::int64_t>(extractor_->frames(slicing_.length));
+    dims_ = static_cast<std::int64_t>(extractor_->dims());
+    if (card.sample_shape != std::vector<std::int64_t>{frames_, dims_})
+      throw Error(dir.string() + ": model.json's features give " + std::to_string(frames_) + "x" +
+                  std::to_string(dims_) + " slices but the model takes another shape");
+  }
+  std::size_t min_samples() const override { return slicing_.length; }
+  bool per_segment() const override { return true; }
+  torch::Tensor inputs(const std::vector<float>& samples) override {
+    const auto n = static_cast<std::int64_t>(slicing_.count(samples.size()));
+    torch::Tensor x = torch::empty({n, frames_, dims_}, torch::kFloat);
+    for (std::int64_t s = 0; s < n; ++s)
+      extractor_->compute(samples.data() + static_cast<std::size_t>(s) * slicing_.stride, slicing_.length,
+                          x.data_ptr<float>() + s * frames_ * dims_);
+    return x;
+  }
+
+ private:
+  Slicing slicing_;
+  std::unique_ptr<dsp::FeatureExtractor> extractor_;
+  std::int64_t frames_ = 0, dims_ = 0;
+};
+
+// Feature-table rows: one per segment, or one of the whole track (the
+// features_30_sec rows; also a dataset imported from a 30-s CSV alone, whose
+// "segments" are whole tracks).
+class TableFrontEnd : public InputFrontEnd {
+ public:
+  TableFrontEnd(const ModelCard& card, const std::filesystem::path& dir, bool whole_track)
+      : slicing_(card.features), whole_track_(whole_track), table_(stft_params(card.features)) {
+    const auto columns = static_cast<std::int64_t>(dsp::FeatureTable::columns().size());
+    if (card.sample_shape != std::vector<std::int64_t>{columns})
+      throw Error(dir.string() + ": the model takes rows of " +
+                  (card.sample_shape.empty() ? std::string("?") : std::to_string(card.sample_shape[0])) +
+                  " values, the feature table has " + std::to_string(columns));
+  }
+  std::size_t min_samples() const override {
+    return whole_track_ ? static_cast<std::size_t>(table_.stft_params().n_fft) : slicing_.length;
+  }
+  bool per_segment() const override { return !whole_track_; }
+  torch::Tensor inputs(const std::vector<float>& samples) override {
+    const auto columns = static_cast<std::int64_t>(dsp::FeatureTable::columns().size());
+    const auto n = whole_track_ ? 1 : static_cast<std::int64_t>(slicing_.count(samples.size()));
+    torch::Tensor x = torch::empty({n, columns}, torch::kFloat);
+    for (std::int64_t s = 0; s < n; ++s) {
+      const std::size_t start = whole_track_ ? 0 : static_cast<std::size_t>(s) * slicing_.stride;
+      table_.compute(samples.data() + start, whole_track_ ? samples.size() : slicing_.length,
+                     x.data_ptr<float>() + s * columns);
+    }
+    return x;
+  }
+
+ private:
+  Slicing slicing_;
+  bool whole_track_;
+  dsp::FeatureTable table_;
+};
+
+std::unique_ptr<InputFrontEnd> make_front_end(const ModelCard& card, const std::filesystem::path& dir) {
+  switch (card.input) {
+    case InputKind::Features: return std::make_unique<SliceFrontEnd>(card, dir);
+    case InputKind::Table: return std::make_unique<TableFrontEnd>(card, dir, card.features.segment_samples == 0);
+    case InputKind::TrackTable: return std::make_unique<TableFrontEnd>(card, dir, true);
+  }
+  throw Error(dir.string() + ": unknown data.input");
 }
 
 }  // namespace
 
 Classifier::Classifier(const std::filesystem::path& model_dir, const torch::Device& device)
-    : model_(load_trained_model(model_dir, device)), device_(device) {
-  const ModelCard& card = model_.card;
-  if (card.input != InputKind::Features)
-    throw UsageError(model_dir.string() + ": the model was trained on feature-table rows (data.input " +
-                     to_string(card.input) + "); classify computes MFCC / log-mel slices from audio, so it needs a model "
-                     "trained on data.input features");
-  extractor_ = dsp::make_feature_extractor(feature_params(card.features));
-  // As the preprocessor slices: stride from segment_s, analysed length from segment_samples.
-  segment_stride_ = static_cast<std::size_t>(std::llround(card.features.segment_s * card.features.sample_rate));
-  segment_length_ = card.features.segment_samples > 0 ? static_cast<std::size_t>(card.features.segment_samples) : segment_stride_;
-  const std::size_t frames = extractor_->frames(segment_length_), dims = extractor_->dims();
-  if (card.sample_shape.size() != 2 || card.sample_shape[0] != static_cast<std::int64_t>(frames) ||
-      card.sample_shape[1] != static_cast<std::int64_t>(dims))
-    throw Error(model_dir.string() + ": model.json's features give " + std::to_string(frames) + "x" +
-                std::to_string(dims) + " slices but the model takes " + std::to_string(card.sample_shape.at(0)) + "x" +
-                std::to_string(card.sample_shape.size() > 1 ? card.sample_shape[1] : 0));
-}
+    : model_(load_trained_model(model_dir, device)), device_(device), front_end_(make_front_end(model_.card, model_dir)) {}
+
+Classifier::~Classifier() = default;
 
 TrackPrediction Classifier::classify(const std::string& encoded_audio) {
   const ModelCard& card = model_.card;
-  const audio::LoadedAudio audio = audio::load_for_analysis(encoded_audio, card.features.sample_rate, segment_length_);
-  const std::size_t n = audio.samples.size();
-  const std::size_t segments = n >= segment_length_ ? 1 + (n - segment_length_) / segment_stride_ : 0;
-  const std::int64_t frames = card.sample_shape[0], dims = card.sample_shape[1];
-  torch::Tensor x = torch::empty({static_cast<std::int64_t>(segments), frames, dims}, torch::kFloat);
-  float* out = x.data_ptr<float>();
-  for (std::size_t s = 0; s < segments; ++s)
-    extractor_->compute(audio.samples.data() + s * segment_stride_, segment_length_,
-                        out + static_cast<std::int64_t>(s) * frames * dims);
+  const audio::LoadedAudio audio =
+      audio::load_for_analysis(encoded_audio, card.features.sample_rate, front_end_->min_samples());
+  const torch::Tensor x = front_end_->inputs(audio.samples);
 
   torch::NoGradGuard no_grad;
   const torch::Tensor probs =
       torch::softmax(model_.net->forward(card.standardizer.apply(x).to(device_)), 1).to(torch::kCPU).contiguous();
   TrackPrediction p;
-  p.segment_s = card.features.segment_s;
+  p.segment_s = front_end_->per_segment() ? card.features.segment_s : audio.duration_s;
   const torch::Tensor mean = probs.mean(0).contiguous();
   p.probabilities.assign(mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
   p.best = static_cast<int>(mean.argmax().item<std::int64_t>());
+  if (!front_end_->per_segment()) return p;
   const auto [top, index] = probs.max(1);
-  for (std::size_t s = 0; s < segments; ++s) {
-    p.segment_class.push_back(static_cast<int>(index[static_cast<std::int64_t>(s)].item<std::int64_t>()));
-    p.segment_probability.push_back(top[static_cast<std::int64_t>(s)].item<float>());
+  for (std::int64_t s = 0; s < probs.size(0); ++s) {
+    p.segment_class.push_back(static_cast<int>(index[s].item<std::int64_t>()));
+    p.segment_probability.push_back(top[s].item<float>());
   }
   return p;
 }

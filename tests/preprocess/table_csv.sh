@@ -71,6 +71,23 @@ train: {epochs: 2, seed: 1}
 YAML
 "$GENRE" train --data "$SCRATCH/both" --config "$SCRATCH/mlp.yaml" --out "$SCRATCH/mlprun" --quiet
 [[ -s "$SCRATCH/mlprun/model.json" ]] || fail "training on an imported table made no model"
+# The trained MLPs classify new audio: table rows of each segment (a timeline),
+# or one row of the whole track.
+"$GENRE" classify --model "$SCRATCH/mlprun" --output "$SCRATCH/pred-table.csv" --quiet "$SCRATCH/corpus"
+"$GENRE" train --data "$SCRATCH/audio" --config "$SCRATCH/mlp.yaml" --set data.input=track_table \
+  --out "$SCRATCH/mlptrack" --quiet
+"$GENRE" classify --model "$SCRATCH/mlptrack" --format json --output "$SCRATCH/pred-track.json" --quiet "$SCRATCH/corpus"
+/usr/bin/python3 - "$SCRATCH/pred-table.csv" "$SCRATCH/pred-track.json" <<'PY' || fail "classify with table models"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 6 and all(r["error"] == "" for r in rows), rows
+assert all(r["genre"] in ("blues", "classical", "country") for r in rows), rows
+assert all(r["segments"] == "3" and len(r["timeline"].split()) == 3 for r in rows), rows  # 9.5 s: 3 segments
+tracks = json.load(open(sys.argv[2]))
+assert len(tracks) == 6 and all("error" not in t and t["segments"] == [] for t in tracks), tracks
+assert all(abs(sum(x["probability"] for x in t["top"]) - 1) < 0.5 for t in tracks), tracks
+PY
+
 rc=0; out=$("$GENRE" train --data "$SCRATCH/from3" --config "$SCRATCH/mlp.yaml" --set data.input=track_table \
   --out "$SCRATCH/mlprun3" 2>&1) || rc=$?
 [[ $rc == 2 ]] && grep -q "has no whole-track table row" <<< "$out" || fail "track_table on a 3-s import: rc $rc: $out"
