@@ -44,7 +44,7 @@ if [[ -f $repo/jobs/demo-sweep.yaml ]]; then
   ln -s "$repo/jobs" demo-root/jobs
   (cd demo-root && "$genre" submit jobs/pipeline-demo.yaml --dry-run >../demo.txt) \
     || fail "jobs/pipeline-demo.yaml does not render"
-  [[ $(grep -c '^# ==== genre-demo-' demo.txt) == 2 ]] || fail "jobs/pipeline-demo.yaml should give two jobs"
+  [[ $(grep -c '^# ==== genre-demo-' demo.txt) == 3 ]] || fail "jobs/pipeline-demo.yaml should give three jobs"
   echo "ok: jobs/pipeline-demo.yaml renders"
 else
   echo "note: jobs/demo-sweep.yaml (the demo sweep, issue 5) is not there yet: jobs/pipeline-demo.yaml not rendered"
