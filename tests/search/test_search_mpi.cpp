@@ -113,6 +113,42 @@ TEST(SearchMpi, EveryTrialRunsOnceAcrossTheGroups) {
   EXPECT_TRUE(std::filesystem::exists(d / "random" / "trials" / "0007" / "objective_state.json"));
 }
 
+// Groups never wait for each other: while one group trains a long trial,
+// the others start and finish every short one.
+TEST(SearchMpi, GroupsDoNotWaitForEachOther) {
+  if (groups() < 2) GTEST_SKIP() << "needs two groups";
+  SharedDir d;
+  const SweepRun r = sweep(d, "skewed", R"(
+method: grid
+base: {train: {epochs: 4}, objective: {quality: 0.5}}
+parameters:
+  objective.epoch_s: {values: [0.5, 0.01, 0.01, 0.01, 0.01, 0.01]}
+)");
+  ASSERT_EQ(r.error, "");
+  if (!root()) return;
+  // Trial 0 (2 s) went to one group; all five short trials started and ended
+  // on the other group before trial 0 ended.
+  const auto events = read_journal(d / "skewed" / "journal.jsonl").events;
+  int long_group = -1;
+  std::size_t long_end = 0;
+  std::map<int, int> group_of;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (e["event"] == "trial_started") group_of[e["trial"].get<int>()] = e["group"].get<int>();
+    if (e["event"] == "trial_started" && e["trial"] == 0) long_group = e["group"].get<int>();
+    if (e["event"] == "trial_finished" && e["trial"] == 0) long_end = i;
+  }
+  ASSERT_GE(long_group, 0);
+  ASSERT_GT(long_end, 0u);
+  int short_done_meanwhile = 0;
+  for (std::size_t i = 0; i < long_end; ++i)
+    if (events[i]["event"] == "trial_finished" && events[i]["trial"] != 0) {
+      ++short_done_meanwhile;
+      EXPECT_NE(group_of.at(events[i]["trial"].get<int>()), long_group);
+    }
+  EXPECT_EQ(short_done_meanwhile, 5) << "the short trials waited for the long one";
+}
+
 TEST(SearchMpi, FailingTrialsAreJournaledWithTheReasonAndTheSweepGoesOn) {
   SharedDir d;
   const SweepRun r = sweep(d, "failing", R"(
