@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "cli/options.h"
+#include "common/log.h"
 #include "data/dataset.h"
 #include "preprocess/commands.h"
 
@@ -27,10 +28,16 @@ int inspect_main(int argc, char** argv) {
     const auto ds = data::Dataset::open(path);
     const auto& m = ds.manifest();
     const auto& p = m.params;
+    const std::string features =
+        p.table_only() ? "feature table only (" + std::to_string(p.table_columns.size()) + " columns, from " + m.input + ")"
+                       : "feature " + p.feature + " [" + std::to_string(p.frames) + " frames x " + std::to_string(p.dims) +
+                             "]" + (p.table_columns.empty() ? "" : " and the feature table");
+    const std::string segments = p.segment_samples > 0 ? std::to_string(p.segment_samples) + "-sample segments every " +
+                                                             fmt::format("{:g}", p.segment_s) + " s"
+                                                       : "whole tracks";
     std::cout << "dataset " << path << "\n"
-              << "  feature " << p.feature << " [" << p.frames << " frames x " << p.dims << "], " << p.sample_rate
-              << " Hz, n_fft " << p.n_fft << ", hop " << p.hop_length << ", " << p.segment_s << " s segments, pad "
-              << p.pad_mode << (p.table_columns.empty() ? "" : ", feature table on") << "\n"
+              << "  " << features << "; " << p.sample_rate << " Hz, n_fft " << p.n_fft << ", hop " << p.hop_length
+              << ", " << segments << ", pad " << p.pad_mode << "\n"
               << "  " << m.total_tracks << " tracks, " << m.total_segments << " segments in " << m.shards.size()
               << " shards; " << m.failed.size() << " files failed; made by " << m.ranks << " rank(s) in "
               << std::fixed << std::setprecision(1) << m.wall_s << " s (" << m.tracks_per_s << " tracks/s)\n";

@@ -9,6 +9,16 @@ bad=$(ls "$SCRATCH"/corpus/*/bad.* | wc -l)
 [[ $(json "$m" "len(d['failed'])") == "$bad" ]] || fail "every bad file must be in failed"
 json "$m" "'\n'.join(f['path']+': '+f['reason'] for f in d['failed'])"
 json "$m" "all(f['reason'] and '\n' not in f['reason'] for f in d['failed'])" | grep -q True || fail "reasons must be one line"
+# genre inspect: the classes by split part, and every failed file with its reason.
+"$GENRE" inspect "$SCRATCH/out" > "$SCRATCH/inspect.txt"
+grep -q "feature mfcc \[130 frames x 13\]; 22050 Hz, n_fft 2048, hop 512, 66150-sample segments every 3 s" "$SCRATCH/inspect.txt" \
+  || fail "inspect: parameters: $(head -3 "$SCRATCH/inspect.txt")"
+grep -q "6 tracks, 12 segments" "$SCRATCH/inspect.txt" || fail "inspect: totals: $(cat "$SCRATCH/inspect.txt")"
+for c in blues classical; do
+  # 3 tracks a class, split 0.8/0.1/0.1 by track: the row adds up to 3.
+  awk -v c="$c" '$1 == c { exit !($2 + $3 + $4 == 3) }' "$SCRATCH/inspect.txt" || fail "inspect: class $c: $(cat "$SCRATCH/inspect.txt")"
+done
+[[ $(grep -c "^    .*bad\..*: " "$SCRATCH/inspect.txt") == "$bad" ]] || fail "inspect lists every failed file: $(cat "$SCRATCH/inspect.txt")"
 
 expect_usage_error() {  # expected-fragment, args...
   local want=$1; shift

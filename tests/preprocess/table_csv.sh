@@ -37,6 +37,8 @@ cmp "$SCRATCH/csv/features_30_sec.csv" "$SCRATCH/back30/features_30_sec.csv"
 "$GENRE" preprocess --output "$SCRATCH/both" --export-csv "$SCRATCH/backboth"
 cmp "$SCRATCH/csv/features_3_sec.csv" "$SCRATCH/backboth/features_3_sec.csv"
 cmp "$SCRATCH/csv/features_30_sec.csv" "$SCRATCH/backboth/features_30_sec.csv"
+"$GENRE" inspect "$SCRATCH/both" | grep -q "feature table only (58 columns, from .*features_3_sec.csv .*features_30_sec.csv)" \
+  || fail "inspect does not describe a table-only dataset: $("$GENRE" inspect "$SCRATCH/both" | head -3)"
 # A 30-s import holds no 3-s rows: its export writes none and drops an older one.
 cp "$SCRATCH/csv/features_3_sec.csv" "$SCRATCH/back30/"
 "$GENRE" preprocess --output "$SCRATCH/from30" --export-csv "$SCRATCH/back30" | grep -q "^export: 0 segment rows, 6 whole-track rows" \
