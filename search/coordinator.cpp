@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/progress.h"
 #include "search/json_values.h"
 #include "search/events.h"
 #include "search/leaderboard.h"
@@ -167,14 +168,9 @@ void Coordinator::ended(int trial) {
   const int done = ended_before_ + ended_now_;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
   const int left = std::max(0, total_ - done);
-  std::string eta;
-  if (left > 0 && ended_now_ > 0) {
-    const auto s = static_cast<long>(elapsed / ended_now_ * left);
-    eta = ", ETA " + (s >= 3600 ? std::to_string(s / 3600) + "h" + std::to_string(s / 60 % 60) + "m"
-                                : s >= 60 ? std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s"
-                                          : std::to_string(s) + "s");
-  }
-  spdlog::info("sweep: {}/{} trials ended, {} running, {:.0f} s{}", done, total_, running_.size(), elapsed, eta);
+  const std::string eta = left > 0 && ended_now_ > 0 ? ", ETA " + format_duration(elapsed / ended_now_ * left) : "";
+  spdlog::info("sweep: {}/{} trials ended, {} running, elapsed {}{}", done, total_, running_.size(),
+               format_duration(elapsed), eta);
   if (on_trial_end) on_trial_end(trial);
 }
 

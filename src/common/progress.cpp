@@ -6,7 +6,6 @@
 
 namespace genre {
 
-namespace {
 std::string format_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   char buf[32];
@@ -19,7 +18,6 @@ std::string format_duration(double s) {
     std::snprintf(buf, sizeof buf, "%lds", t);
   return buf;
 }
-}  // namespace
 
 Progress::Progress(std::string what, std::size_t total, std::string unit, bool enabled, double interval_s,
                    std::FILE* out)

@@ -8,6 +8,9 @@
 
 namespace genre {
 
+// "42s", "3m05s", "2h07m"; "?" for a negative or non-finite time.
+std::string format_duration(double seconds);
+
 class Progress {
  public:
   Progress(std::string what, std::size_t total, std::string unit, bool enabled,
