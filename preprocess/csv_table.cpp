@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "dsp/feature_table.h"
+#include "preprocess/csv_line.h"
 
 namespace genre::preprocess {
 
@@ -18,21 +19,6 @@ namespace {
 
 UsageError at(const fs::path& file, std::size_t line, const std::string& what) {
   return UsageError(file.string() + ":" + std::to_string(line) + ": " + what);
-}
-
-std::vector<std::string> split_line(std::string line) {
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  std::vector<std::string> cells;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    std::string cell = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
-    cells.push_back(std::move(cell));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return cells;
 }
 
 std::string stem_of(const std::string& filename) {
@@ -72,7 +58,7 @@ CsvFileRows read_feature_csv(const fs::path& file, const std::vector<std::string
   const std::vector<std::string>& columns = dsp::FeatureTable::columns();
   std::string line;
   if (!std::getline(in, line)) throw at(file, 1, "empty file (expected a header: filename,length,...,label)");
-  const std::vector<std::string> head = split_line(line);
+  const std::vector<std::string> head = split_csv_line(line);
   std::map<std::string, std::size_t> position;
   for (std::size_t i = 0; i < head.size(); ++i) {
     if (!position.emplace(head[i], i).second) throw at(file, 1, "column '" + head[i] + "' appears twice");
@@ -97,7 +83,7 @@ CsvFileRows read_feature_csv(const fs::path& file, const std::vector<std::string
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty() || line == "\r") continue;
-    const std::vector<std::string> cells = split_line(line);
+    const std::vector<std::string> cells = split_csv_line(line);
     if (cells.size() != head.size())
       throw at(file, line_no, std::to_string(cells.size()) + " cells, the header has " + std::to_string(head.size()));
     CsvRow row;
