@@ -46,7 +46,7 @@ void run_track(benchmark::State& state, dsp::FeatureKind kind) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(content_hash(bytes));
     const auto a = audio::load_for_analysis(bytes, 22050, kSegment);
-    const std::size_t n = audio::segment_count(a.samples.size(), kSegment);
+    const std::size_t n = audio::segment_count(a.samples.size(), kSegment, kSegment);
     for (std::size_t s = 0; s < n; ++s)
       fx->compute(a.samples.data() + s * kSegment, kSegment, out.data() + s * fx->frames(kSegment) * fx->dims());
     benchmark::DoNotOptimize(out.data());

@@ -68,10 +68,8 @@ TrackOutcome TrackProcessor::process(const InputFile& file, const std::optional<
       return outcome;
     }
     const audio::LoadedAudio audio = audio::load_for_analysis(bytes, sample_rate_, segment_length_);
-    // Segment i covers [i * stride, i * stride + length); the incomplete tail is dropped.
     const std::size_t n_samples = audio.samples.size();
-    const std::size_t n_segments =
-        n_samples >= segment_length_ ? 1 + (n_samples - segment_length_) / segment_samples_ : 0;
+    const std::size_t n_segments = audio::segment_count(n_samples, segment_samples_, segment_length_);
 
     data::TrackFeatures track;
     track.info.id = file.id;

@@ -21,10 +21,11 @@ struct LoadedAudio {
 // `min_samples` at the target rate.
 LoadedAudio load_for_analysis(const std::string& bytes, int target_rate, std::size_t min_samples);
 
-// Segment boundaries: segment i covers [i*segment_len, (i+1)*segment_len);
-// the incomplete tail is dropped.
-inline std::size_t segment_count(std::size_t n_samples, std::size_t segment_len) {
-  return segment_len ? n_samples / segment_len : 0;
+// Segment boundaries: segment i covers [i*stride, i*stride + length) (length
+// is the stride, or one less under --compat kaggle); the incomplete tail is
+// dropped. The preprocessor and the classifier slice by this one rule.
+inline std::size_t segment_count(std::size_t n_samples, std::size_t stride, std::size_t length) {
+  return stride && length && n_samples >= length ? 1 + (n_samples - length) / stride : 0;
 }
 
 }  // namespace genre::audio

@@ -27,7 +27,7 @@ struct Slicing {
   explicit Slicing(const data::DatasetParams& p)
       : stride(static_cast<std::size_t>(std::llround(p.segment_s * p.sample_rate))),
         length(p.segment_samples > 0 ? static_cast<std::size_t>(p.segment_samples) : stride) {}
-  std::size_t count(std::size_t n) const { return n >= length ? 1 + (n - length) / stride : 0; }
+  std::size_t count(std::size_t n) const { return audio::segment_count(n, stride, length); }
 };
 
 class SliceFrontEnd : public InputFrontEnd {

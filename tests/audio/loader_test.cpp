@@ -164,9 +164,13 @@ TEST(Loader, ShortFileGivesItsLengthAndTheMinimum) {
 }
 
 TEST(Loader, SegmentCountDropsTheTail) {
-  EXPECT_EQ(segment_count(661500, kThreeSeconds), 10u);
-  EXPECT_EQ(segment_count(661499, kThreeSeconds), 9u);
-  EXPECT_EQ(segment_count(100, 0), 0u);
+  EXPECT_EQ(segment_count(661500, kThreeSeconds, kThreeSeconds), 10u);
+  EXPECT_EQ(segment_count(661499, kThreeSeconds, kThreeSeconds), 9u);
+  EXPECT_EQ(segment_count(100, 0, 0), 0u);
+  // Kaggle's segments: 66149 samples every 66150, so one sample fewer still holds ten.
+  EXPECT_EQ(segment_count(661499, kThreeSeconds, kThreeSeconds - 1), 10u);
+  EXPECT_EQ(segment_count(661498, kThreeSeconds, kThreeSeconds - 1), 9u);
+  EXPECT_EQ(segment_count(66148, kThreeSeconds, kThreeSeconds - 1), 0u);
 }
 
 }  // namespace
