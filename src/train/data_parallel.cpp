@@ -78,7 +78,6 @@ Trainer::Agreed DataParallelTrainer::agree(bool flag, bool failed) {
 void DataParallelTrainer::fail_together(const FailureLatch& mine) {
   if (comm_.size() == 1) mine.rethrow();
   // Which ranks failed: the lowest one speaks for all.
-  const auto options = torch::TensorOptions().dtype(torch::kFloat).device(comm_.device());
   torch::Tensor who = torch::zeros({comm_.size()}, torch::TensorOptions().dtype(torch::kFloat));
   if (mine.failed()) who[comm_.rank()] = 1.0f;
   who = who.to(comm_.device());
@@ -96,7 +95,7 @@ void DataParallelTrainer::fail_together(const FailureLatch& mine) {
     for (std::int64_t i = 0; i < kChars && i < static_cast<std::int64_t>(r.size()); ++i)
       text[i + 1] = static_cast<float>(static_cast<unsigned char>(r[static_cast<std::size_t>(i)]));
   }
-  text = text.to(options.device());
+  text = text.to(comm_.device());
   comm_.broadcast(text, first);
   const torch::Tensor got = text.to(torch::kCPU).contiguous();
   const float* p = got.data_ptr<float>();
