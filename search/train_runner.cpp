@@ -1,7 +1,5 @@
 #include "search/train_runner.h"
 
-#include <algorithm>
-
 #include "common/error.h"
 #include "data/dataset.h"
 #include "dist/communicator.h"
@@ -77,14 +75,8 @@ const train::TrainingData& TrainRunner::data_for(train::InputKind kind) {
 TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& group, const EpochCallback& on_epoch) {
   try {
     train::TrainConfig config = train::config_from_json(trial.config, "trial " + std::to_string(trial.trial));
-    torch::Device device = dist::pick_device(config.train.device, group);
-    if (device.is_cuda()) {
-      // One GPU per rank across the whole node, not per group: groups share nodes.
-      const int gpus = static_cast<int>(torch::cuda::device_count());
-      device = torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(node_.rank % std::max(1, gpus)));
-    } else if (config.train.threads == 0) {
-      train::set_compute_threads(train::cores_per_rank(node_.size));
-    }
+    const torch::Device device = dist::pick_device(config.train.device, group, dist::LocalRank{node_.rank, node_.size});
+    if (device.is_cpu() && config.train.threads == 0) train::set_compute_threads(train::cores_per_rank(node_.size));
     const auto comm = dist::make_communicator(group, device);
 
     // Reading the data may fail on one rank alone (its filesystem, its

@@ -1,5 +1,6 @@
 // The MPI communicator under real ranks (mpiexec -n 1, 2, 3): sums, means,
-// broadcasts and the errors for tensors it cannot move.
+// broadcasts and the errors for tensors it cannot move; the GPU selection and
+// the node placement it uses.
 #include <gtest/gtest.h>
 
 #include "common/error.h"
@@ -73,16 +74,53 @@ TEST(Communicator, CudaNeedsTheNcclBackend) {
   }
 }
 
-TEST(Communicator, PicksTheCpuWhenNoRankHasAGpu) {
-  EXPECT_TRUE(pick_device("cpu", Comm::world()).is_cpu());
+TEST(Communicator, ChoosesOneGpuPerRankOfTheNode) {
+  const GpuCensus none{false, false, 0}, some{true, false, 2}, all{true, true, 2};
+  const LocalRank third{3, 4};
+  EXPECT_TRUE(choose_device("cpu", all, third).is_cpu());
+  EXPECT_TRUE(choose_device("auto", none, third).is_cpu());
+  EXPECT_TRUE(choose_device("auto", some, third).is_cpu());  // the group takes one kind of device
+  EXPECT_EQ(choose_device("auto", all, third), torch::Device(torch::kCUDA, 1));
+  EXPECT_EQ(choose_device("cuda", all, LocalRank{0, 4}), torch::Device(torch::kCUDA, 0));
+  EXPECT_EQ(choose_device("cuda", GpuCensus{true, true, 8}, LocalRank{5, 6}), torch::Device(torch::kCUDA, 5));
+  const auto error = [](const GpuCensus& census) {
+    try {
+      choose_device("cuda", census, LocalRank{});
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(error(none).find("this rank sees no GPU"), std::string::npos) << error(none);
+  EXPECT_NE(error(some).find("another rank sees no GPU"), std::string::npos) << error(some);
+  EXPECT_THROW(choose_device("tpu", all, third), UsageError);
+}
+
+TEST(Communicator, PicksTheDeviceTogether) {
+  const Comm world = Comm::world();
+  const LocalRank node = local_rank(world);
+  EXPECT_TRUE(pick_device("cpu", world, node).is_cpu());
   if (!torch::cuda::is_available()) {
-    EXPECT_TRUE(pick_device("auto", Comm::world()).is_cpu());
-    EXPECT_THROW(pick_device("cuda", Comm::world()), UsageError);
+    EXPECT_TRUE(pick_device("auto", world, node).is_cpu());
+    EXPECT_THROW(pick_device("cuda", world, node), UsageError);
+  } else {
+    const int gpus = static_cast<int>(torch::cuda::device_count());
+    EXPECT_EQ(pick_device("auto", world, node), torch::Device(torch::kCUDA, node.rank % gpus));
   }
-  EXPECT_THROW(pick_device("tpu", Comm::world()), UsageError);
-  const LocalRank local = local_rank(Comm::world());
-  EXPECT_EQ(local.size, Comm::world().size());  // mpiexec in CI runs on one node
-  EXPECT_GE(local.rank, 0);
+  EXPECT_THROW(pick_device("tpu", world, node), UsageError);
+}
+
+TEST(Communicator, LocalRankIsTheRanksPlaceOnItsNode) {
+  // mpiexec in CI runs on one node: the node's ranks are the communicator's,
+  // in their order.
+  const Comm world = Comm::world();
+  const LocalRank local = local_rank(world);
+  EXPECT_EQ(local.size, world.size());
+  EXPECT_EQ(local.rank, world.rank());
+  const Comm half = world.split(world.rank() % 2, world.rank());
+  const LocalRank in_half = local_rank(half);
+  EXPECT_EQ(in_half.size, half.size());
+  EXPECT_EQ(in_half.rank, world.rank() / 2);
 }
 
 }  // namespace
