@@ -1,10 +1,12 @@
 // The MPI communicator under real ranks (mpiexec -n 1, 2, 3): sums, means,
-// broadcasts and the errors for tensors it cannot move; the GPU selection and
-// the node placement it uses.
+// broadcasts, its own duplicate of the caller's communicator and the errors
+// for tensors it cannot move; the backend for CUDA tensors; the GPU selection
+// and the node placement it uses.
 #include <gtest/gtest.h>
 
 #include "common/error.h"
 #include "dist/communicator.h"
+#include "dist/mpi_communicator.h"
 
 namespace genre::dist {
 namespace {
@@ -49,12 +51,22 @@ TEST(MpiCommunicator, BroadcastCopiesTheRootsValues) {
 }
 
 TEST(MpiCommunicator, OwnsADuplicateOfTheCommunicator) {
-  // Point-to-point traffic on the caller's communicator cannot be matched by
-  // the communicator's collectives: they run on a duplicate.
-  auto c = cpu_communicator();
+  // A duplicate: the same ranks (congruent) but not the caller's handle
+  // (identical), so the two never match each other's messages; and its own,
+  // so it keeps working after the caller frees the communicator it came from.
+  const Comm world = Comm::world();
+  Comm half = world.split(world.rank() % 2, world.rank());
+  const int half_size = half.size();
+  const auto c = make_communicator(half, torch::kCPU);
+  const auto* mpi = dynamic_cast<const MpiCommunicator*>(c.get());
+  ASSERT_NE(mpi, nullptr);
+  int relation = MPI_UNEQUAL;
+  ASSERT_EQ(MPI_Comm_compare(mpi->comm().raw(), half.raw(), &relation), MPI_SUCCESS);
+  EXPECT_EQ(relation, MPI_CONGRUENT);
+  half = Comm::world();  // frees the split communicator
   auto t = torch::ones({4}, torch::kDouble);
   c->allreduce_sum(t);
-  EXPECT_DOUBLE_EQ(t[0].item<double>(), c->size());
+  EXPECT_TRUE(torch::equal(t, torch::full({4}, static_cast<double>(half_size), torch::kDouble)));
 }
 
 TEST(MpiCommunicator, RefusesTensorsItCannotMove) {
@@ -65,13 +77,27 @@ TEST(MpiCommunicator, RefusesTensorsItCannotMove) {
 }
 
 TEST(Communicator, CudaNeedsTheNcclBackend) {
-  if (nccl_compiled()) GTEST_SKIP() << "this build has NCCL; the GPU machine tests it";
-  try {
-    make_communicator(Comm::world(), torch::Device(torch::kCUDA, 0));
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("NCCL"), std::string::npos) << e.what();
+  const Comm world = Comm::world();
+  if (!nccl_compiled()) {
+    try {
+      make_communicator(world, torch::Device(torch::kCUDA, 0));
+      FAIL() << "expected an error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("NCCL"), std::string::npos) << e.what();
+    }
+    return;
   }
+  // This build has NCCL: CUDA tensors get it, one GPU per rank.
+  const int gpus = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+  if (gpus < world.size()) GTEST_SKIP() << "NCCL is compiled, but " << world.size() << " rank(s) need as many GPUs; "
+                                        << "this machine has " << gpus;
+  const torch::Device gpu = pick_device("cuda", world, local_rank(world));
+  const auto c = make_communicator(world, gpu);
+  EXPECT_EQ(c->backend(), "nccl");
+  EXPECT_EQ(c->device(), gpu);
+  auto t = torch::ones({4}, torch::TensorOptions().dtype(torch::kFloat).device(gpu));
+  c->allreduce_sum(t);
+  EXPECT_TRUE(torch::equal(t.cpu(), torch::full({4}, static_cast<float>(world.size()))));
 }
 
 TEST(Communicator, ChoosesOneGpuPerRankOfTheNode) {
