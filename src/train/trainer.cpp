@@ -167,17 +167,22 @@ void Trainer::resume_or_start(Run& r) {
       saved = r.folder.read_state(config_, options_.device, rank(), world_size());
       r.net->load(saved->model);  // replaces the parameters' storage, so it comes before flattening
     }
-    // What the optimiser updates: the parameters FlatParameters gathers (those
-    // with requires_grad). A model that freezes layers clears it before here.
-    r.params = std::make_unique<FlatParameters>(*r.net);
-    r.optimizer = make_optimizer(config_.optim, *r.params);
-    r.step = std::make_unique<Step>(*r.net, *r.params, *r.optimizer, config_.train.label_smoothing, world_size());
+    set_up_optimizer(r);
     if (saved)
       continue_from(r, *saved);
     else
       r.folder.start(config_, r.card);
   });
   r.agreement.settle();
+}
+
+// What the optimiser updates is decided here, once the weights are final:
+// the parameters FlatParameters gathers, those with requires_grad (a model
+// that freezes layers clears it on them before this point).
+void Trainer::set_up_optimizer(Run& r) {
+  r.params = std::make_unique<FlatParameters>(*r.net);
+  r.optimizer = make_optimizer(config_.optim, *r.params);
+  r.step = std::make_unique<Step>(*r.net, *r.params, *r.optimizer, config_.train.label_smoothing, world_size());
 }
 
 void Trainer::continue_from(Run& r, Resumed& saved) {

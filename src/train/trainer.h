@@ -104,6 +104,7 @@ class Trainer {
   void build_model(Run& r);
   void open_data(Run& r);
   void resume_or_start(Run& r);
+  void set_up_optimizer(Run& r);
   void continue_from(Run& r, Resumed& saved);
   bool step(Run& r);
   TrainResult interrupted(Run& r, Clock::time_point epoch_start, Clock::time_point started);
