@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "data/durable_file.h"
+#include "common/file_io.h"
 
 namespace genre::train {
 
@@ -82,9 +82,9 @@ bool RunFolder::has_state() const { return !dir_.empty() && fs::exists(state_fil
 void RunFolder::start(const TrainConfig& config, const ModelCard& card) const {
   if (!writes()) return;
   fs::create_directories(dir_);
-  data::write_durably(dir_ / "config.yaml", to_yaml(config));
+  write_durably(dir_ / "config.yaml", to_yaml(config));
   write_model_card(dir_ / "model.json", card);
-  data::write_durably(dir_ / "metrics.jsonl", "");
+  write_durably(dir_ / "metrics.jsonl", "");
 }
 
 void RunFolder::save_state(const TrainState& state, model::Net& net, torch::optim::Optimizer& optimizer,
@@ -99,7 +99,7 @@ void RunFolder::save_state(const TrainState& state, model::Net& net, torch::opti
   archive.write("meta", bytes_tensor(meta_json(state, config).dump()));
   std::ostringstream bytes;
   archive.save_to(bytes);
-  data::write_durably(state_file(), bytes.str());
+  write_durably(state_file(), bytes.str());
 }
 
 Resumed RunFolder::read_state(const TrainConfig& now, torch::Device device, int rank, int ranks) const {
@@ -134,7 +134,7 @@ void RunFolder::rewrite_metrics(const std::vector<json>& history) const {
   if (!writes()) return;
   std::string lines;
   for (const auto& line : history) lines += line.dump() + "\n";
-  data::write_durably(dir_ / "metrics.jsonl", lines);
+  write_durably(dir_ / "metrics.jsonl", lines);
 }
 
 void RunFolder::append_metrics(const json& line) const {
@@ -163,9 +163,9 @@ void RunFolder::finish(ModelCard card, const TrainResult& r, const TrainConfig& 
                      {"ranks", ranks}};
   if (has_val) final_json["val"] = to_json(r.best_val, data.classes);
   if (r.has_test) final_json["test"] = to_json(r.test, data.classes);
-  data::write_durably(dir_ / "final.json", final_json.dump(2) + "\n");
+  write_durably(dir_ / "final.json", final_json.dump(2) + "\n");
   const Metrics& shown = r.has_test ? r.test : r.best_val;
-  if (r.has_test || has_val) data::write_durably(dir_ / "confusion.csv", confusion_csv(shown.confusion, data.classes));
+  if (r.has_test || has_val) write_durably(dir_ / "confusion.csv", confusion_csv(shown.confusion, data.classes));
 }
 
 }  // namespace genre::train
