@@ -26,8 +26,9 @@ std::int64_t steps_per_epoch(std::int64_t samples, std::int64_t batch_size);
 // by at most one, are disjoint and cover it.
 Span share_of(const Span& whole, int rank, int ranks);
 
-// The training split's order in epoch `epoch` (0-based): a seeded permutation
-// of 0..n-1, or the identity when not shuffling.
+// The training split's order in epoch `epoch` (0-based): a permutation of
+// 0..n-1 drawn by common/random.h's shuffle from (seed, epoch), the same on
+// every rank and platform; the identity when not shuffling.
 std::vector<std::int64_t> epoch_order(std::int64_t n, std::uint64_t seed, int epoch, bool shuffle);
 
 }  // namespace genre::train

@@ -1,17 +1,8 @@
 #include "train/step.h"
 
+#include "common/random.h"
+
 namespace genre::train {
-
-namespace {
-
-std::uint64_t mix(std::uint64_t x) {  // splitmix64: decorrelates nearby seeds
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
 
 torch::Tensor sample_loss(const torch::Tensor& logp, const torch::Tensor& y, double label_smoothing) {
   const torch::Tensor nll = torch::nll_loss(logp, y, {}, at::Reduction::None);
@@ -21,7 +12,7 @@ torch::Tensor sample_loss(const torch::Tensor& logp, const torch::Tensor& y, dou
 void seed_step(std::uint64_t seed, int epoch, std::int64_t steps_per_epoch, std::int64_t step, int rank) {
   const auto global_step = static_cast<std::uint64_t>(epoch) * static_cast<std::uint64_t>(steps_per_epoch) +
                            static_cast<std::uint64_t>(step);
-  torch::manual_seed(mix(seed ^ mix(global_step * 65536 + static_cast<std::uint64_t>(rank))));
+  torch::manual_seed(splitmix64(seed ^ splitmix64(global_step * 65536 + static_cast<std::uint64_t>(rank))));
 }
 
 Step::Step(model::Net& net, FlatParameters& params, torch::optim::Optimizer& optimizer, double label_smoothing,
