@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "search/json_values.h"
+#include "search/report_adaptive.h"
 #include "search/svg_plot.h"
 
 namespace genre::search {
@@ -262,6 +263,7 @@ std::string report_html(const Leaderboard& lb, const SweepState& state) {
   o << "<h2>Leaderboard</h2><p class=\"note\">Click a column to sort.</p>";
   table(o, lb);
   confusion(o, lb);
+  o << adaptive_sections_html(lb);
   curves(o, lb);
   if (!lb.param_names.empty()) parameters(o, lb);
   o << "\n<script>" << kScript << "</script>\n</body></html>\n";
