@@ -150,8 +150,11 @@ double ParzenEstimator::log_pdf(const std::vector<double>& x) const {
         const double hi = std::min(x[d] + 0.5 * dim.step, dim.support_high());
         l += truncnorm::log_mass((lo - mu) / sigma, (hi - mu) / sigma) - log_norm_[d][c];
       } else {
+        // In standard units, as Optuna 3.1's truncnorm.logpdf: without the
+        // -log(sigma) of the density in x, so each kernel counts by its width
+        // too. Kept for fidelity to the reference (Parzen.LogDensitiesMatchOptuna).
         const double z = (x[d] - mu) / sigma;
-        l += -0.5 * z * z - kLogSqrt2Pi - std::log(sigma) - log_norm_[d][c];
+        l += -0.5 * z * z - kLogSqrt2Pi - log_norm_[d][c];
       }
     }
     terms[c] = l;

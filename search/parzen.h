@@ -15,6 +15,8 @@
 // consider_endpoints); multivariate, Scott's rule 0.2 n^(-1/(d+4)) of the
 // range. Then clipped to [range / min(100, 1 + components), range] (magic
 // clip) or [1e-12, range]; the prior's centre is mid-range, its width the range.
+// A continuous kernel's log density is taken in its own standard units, as
+// Optuna 3.1 computes it (no -log(sigma) term), so l and g match Optuna's.
 #include <vector>
 
 #include "search/rng.h"

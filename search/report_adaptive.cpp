@@ -74,10 +74,11 @@ void best_so_far_html(std::ostringstream& o, const Leaderboard& lb) {
     ends.emplace_back(r->trial.started_at + r->trial.wall_s - t0, *r->value);
   }
   std::sort(ends.begin(), ends.end());
-  best.reset();
-  for (const auto& [t, v] : ends) {
-    if (!best || (lb.maximize ? v > *best : v < *best)) best = v;
-    clock.points.emplace_back(t, *best);
+  double best_then = 0;  // a plain double: GCC 12 misreads a reused optional here
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    const double v = ends[i].second;
+    if (i == 0 || (lb.maximize ? v > best_then : v < best_then)) best_then = v;
+    clock.points.emplace_back(ends[i].first, best_then);
   }
   if (trials.points.empty()) {
     o << "<p class=\"note\">No trial has a value yet.</p>";

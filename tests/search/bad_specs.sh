@@ -60,6 +60,21 @@ check 3 "method: grid
 ranks_per_trial: 3
 parameters: {optim.lr: {values: [0.1]}}" "does not divide the 2 worker ranks"
 
+# Adaptive search (issue 14): an unknown method, a condition naming a missing
+# parameter, a TPE setting out of range; alone and under mpiexec.
+check 1 "method: bayes
+max_trials: 3
+parameters: {optim.lr: {values: [0.1]}}" "spec.yaml: method: unknown method 'bayes' (supported: grid, random, tpe)"
+check 1 "method: tpe
+max_trials: 3
+parameters:
+  model.name: {values: [cnn, mlp]}
+  model.filters: {values: [[8, 8, 8]], when: {model.nam: cnn}}" "spec.yaml: parameters.model.filters.when.model.nam: names no swept parameter"
+check 3 "method: tpe
+max_trials: 3
+tpe: {n_startup_trials: -2}
+parameters: {optim.lr: {min: 0.001, max: 0.01}}" "spec.yaml: tpe.n_startup_trials: must be at least 0"
+
 # Options: a missing --data, and an existing sweep without --resume.
 set +e
 "$GENRE" search --spec spec.yaml --data missing.json --out runs/x 2> err.txt; rc=$?
