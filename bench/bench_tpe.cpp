@@ -6,6 +6,10 @@
 //     method  function  regret@10  regret@25  regret@50   (medians over the seeds)
 //   bench_tpe cost
 //     method  finished_trials  ms_per_suggestion           (median of 15)
+//   bench_tpe report RUN_DIR
+//     a 40-trial TPE sweep of the conditional test function with median
+//     stopping, through genre search's own run_search and the objective
+//     runner: RUN_DIR/report.html shows what an adaptive sweep's report holds
 //
 // Trials run one after another, each proposed from every earlier result
 // (the sequential setting Optuna's study.optimize uses), through the same
@@ -19,7 +23,12 @@
 #include <string>
 #include <vector>
 
+#include <fstream>
+
+#include "common/log.h"
+#include "dist/mpi.h"
 #include "search/algorithm.h"
+#include "search/sweep.h"
 #include "search/objective_runner.h"
 #include "search/test_functions.h"
 
@@ -140,19 +149,43 @@ void cost() {
     }
 }
 
+void report(const std::filesystem::path& dir) {
+  genre::dist::Environment mpi(nullptr, nullptr);
+  const genre::dist::Comm world = genre::dist::Comm::world();
+  genre::log::setup(0, /*quiet=*/true);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "spec.yaml") << "name: mixed-tpe\nmethod: tpe\nmax_trials: 40\nseed: 4\n"
+                                      "metric: {name: val_loss, goal: minimize}\n"
+                                      "early_terminate: {type: median, n_startup_trials: 5}\n"
+                                   << [] {  // six epochs each, so the median rule has learning curves to judge
+                                        std::string spec = kFunctions[3].spec;
+                                        spec.replace(spec.find("epochs: 1"), 9, "epochs: 6");
+                                        return spec;
+                                      }();
+  std::ofstream(dir / "no-data") << "the objective reads no data\n";
+  SearchOptions o;
+  o.spec = dir / "spec.yaml";
+  o.data = dir / "no-data";
+  o.out = dir / "run";
+  const auto outcome = run_search(o, world, [] { return std::make_unique<ObjectiveRunner>(nullptr); }, nullptr, nullptr);
+  std::printf("%s: %d trials\n", (o.out / "report.html").c_str(), outcome.trials);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "quality";
   int seeds = 20, trials = 50;
-  for (int i = 2; i + 1 < argc; i += 2) {
+  for (int i = 2; what == "quality" && i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seeds") == 0) seeds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--trials") == 0) trials = std::atoi(argv[i + 1]);
   }
   if (what == "quality") quality(seeds, trials);
   else if (what == "cost") cost();
+  else if (what == "report" && argc > 2) report(argv[2]);
   else {
-    std::fprintf(stderr, "usage: bench_tpe quality [--seeds N] [--trials N] | cost\n");
+    std::fprintf(stderr, "usage: bench_tpe quality [--seeds N] [--trials N] | cost | report RUN_DIR\n");
     return 2;
   }
   return 0;

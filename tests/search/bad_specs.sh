@@ -75,6 +75,25 @@ max_trials: 3
 tpe: {n_startup_trials: -2}
 parameters: {optim.lr: {min: 0.001, max: 0.01}}" "spec.yaml: tpe.n_startup_trials: must be at least 0"
 
+# --plan for an adaptive method: the space, then its start-up trials, which
+# are exactly the random search's first configs for the seed.
+cat > tpe.yaml <<'YAML'
+method: tpe
+max_trials: 8
+seed: 11
+tpe: {n_startup_trials: 3}
+parameters:
+  model.name: {values: [cnn, mlp]}
+  model.dense: {values: [16, 32], when: {model.name: cnn}}
+  optim.lr: {distribution: log_uniform_values, min: 0.0001, max: 0.01}
+YAML
+sed 's/^method: tpe/method: random/; /^tpe:/d' tpe.yaml > random.yaml
+"$GENRE" search --spec tpe.yaml --plan > plan.txt || fail "--plan of a tpe spec: $(cat plan.txt)"
+"$GENRE" search --spec random.yaml --plan > random.txt
+grep -q "^  model.dense: categorical \[16, 32\] when model.name in \[\"cnn\"\]" plan.txt || fail "--plan shows the space: $(cat plan.txt)"
+[[ "$(grep '^trial' plan.txt)" == "$(grep '^trial' random.txt | head -3)" ]] || fail "tpe's start-up trials are random's: $(cat plan.txt)"
+grep -q "^3 of 8 trial(s) fixed in advance" plan.txt || fail "--plan says how many are fixed: $(cat plan.txt)"
+
 # Options: a missing --data, and an existing sweep without --resume.
 set +e
 "$GENRE" search --spec spec.yaml --data missing.json --out runs/x 2> err.txt; rc=$?
