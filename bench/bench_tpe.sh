@@ -11,6 +11,6 @@ build=${1:-build}
 echo "# search quality: method, function, median regret after 10, 25, 50 trials (20 seeds)"
 "$build/bench/bench_tpe" quality
 /usr/bin/python3 bench/bench_tpe_optuna.py quality
-echo "# suggestion cost: method, finished trials, ms per suggestion (median of 15; hartmann6, 6 parameters)"
+echo "# suggestion cost: method, finished trials, CPU ms per suggestion (median of 15; hartmann6, 6 parameters)"
 "$build/bench/bench_tpe" cost
 /usr/bin/python3 bench/bench_tpe_optuna.py cost

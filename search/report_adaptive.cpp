@@ -60,7 +60,6 @@ void importance_html(std::ostringstream& o, const std::vector<ParamImportance>& 
 void best_so_far_html(std::ostringstream& o, const Leaderboard& lb) {
   o << "<h2>Best so far</h2>";
   svg::Series trials{"best " + lb.metric + " after each trial", {}, "#2ca02c", false, 2.0};
-  svg::Series each{"each trial's best " + lb.metric, {}, "#bbb", true, 1.0};
   svg::Series clock{"best " + lb.metric + " over wall time", {}, "#2ca02c", false, 2.0};
   std::optional<double> best;
   double t0 = HUGE_VAL;
@@ -70,7 +69,6 @@ void best_so_far_html(std::ostringstream& o, const Leaderboard& lb) {
     if (!r->value) continue;
     if (!best || (lb.maximize ? *r->value > *best : *r->value < *best)) best = r->value;
     trials.points.emplace_back(r->trial.id + 1, *best);
-    each.points.emplace_back(r->trial.id + 1, *r->value);
     ends.emplace_back(r->trial.started_at + r->trial.wall_s - t0, *r->value);
   }
   std::sort(ends.begin(), ends.end());
@@ -85,11 +83,10 @@ void best_so_far_html(std::ostringstream& o, const Leaderboard& lb) {
     return;
   }
   o << "<div class=\"grid\"><div class=\"card\">"
-    << svg::line_chart({each, trials}, {"trials", lb.metric, false, {}, true}, 420, 240) << "</div><div class=\"card\">"
+    << svg::line_chart({trials}, {"trials", lb.metric, false, {}, true}, 420, 240) << "</div><div class=\"card\">"
     << svg::line_chart({clock}, {"wall time (s)", lb.metric, false, {}, false}, 420, 240)
     << "</div></div><p class=\"note\">The best " << escape(lb.metric)
-    << " among the trials so far (green), against the trial number and against the time each trial ended; grey "
-       "dashes: each trial's own best.</p>";
+    << " among the trials so far, against the trial number and against the time each trial ended.</p>";
 }
 
 // One vertical axis per parameter and one for the metric; each trial a line.
@@ -150,10 +147,12 @@ void parallel_html(std::ostringstream& o, const Leaderboard& lb) {
   for (const auto& r : lb.rows)
     if (r.value) rows.push_back(&r);
   std::reverse(rows.begin(), rows.end());
-  for (const LeaderboardRow* r : rows) {
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const LeaderboardRow* r = rows[k];
     nlohmann::json value = *r->value;
     const double q = place(metric, &value);
-    const double good = lb.maximize ? q : 1 - q;
+    // Colour by rank, not by value: one outlier would make every other trial look alike.
+    const double good = rows.size() > 1 ? static_cast<double>(k) / static_cast<double>(rows.size() - 1) : 1.0;
     char colour[16];
     std::snprintf(colour, sizeof colour, "#%02x%02x%02x", static_cast<int>(220 - 190 * good), static_cast<int>(80 + 100 * good),
                   static_cast<int>(60 + 20 * good));
@@ -189,7 +188,7 @@ void parallel_html(std::ostringstream& o, const Leaderboard& lb) {
   }
   o << "</svg><p class=\"note\">One line per trial with a value, through its parameters (a parameter that did not "
        "apply to it is skipped) to its "
-    << escape(lb.metric) << " on the last axis; green is better, red worse, the best trial thick.</p>";
+    << escape(lb.metric) << " on the last axis; coloured by rank, green the best, red the worst, the best trial thick.</p>";
 }
 
 }  // namespace
