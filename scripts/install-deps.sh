@@ -17,6 +17,10 @@ packages=(
 )
 # The SLURM integration tests start a one-node cluster on this machine.
 if [[ "${GENRE_WITH_SLURM:-1}" == 1 ]]; then packages+=(slurm-wlm munge); fi
+# Bench-only references, not needed to build or test: Optuna 3.1 beside
+# genre's TPE (bench/bench_tpe.sh) and a headless browser to look at
+# report.html (docs/adaptive-search.md). GENRE_WITH_BENCH_DEPS=1 adds them.
+if [[ "${GENRE_WITH_BENCH_DEPS:-0}" == 1 ]]; then packages+=(python3-optuna chromium); fi
 
 missing=()
 for p in "${packages[@]}"; do
