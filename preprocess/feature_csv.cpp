@@ -10,7 +10,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "data/dataset.h"
-#include "data/durable_file.h"
+#include "common/file_io.h"
 #include "data/split.h"
 #include "dsp/feature_table.h"
 #include "preprocess/csv_table.h"
@@ -47,7 +47,7 @@ void append_row(std::string& out, const std::string& name, const float* values, 
 // earlier export's dir/name so the folder never mixes two datasets.
 void write_or_drop(const fs::path& dir, const char* name, const std::string& text, std::size_t rows) {
   if (rows > 0) {
-    data::write_durably(dir / name, text);
+    write_durably(dir / name, text);
   } else if (fs::exists(dir / name)) {
     fs::remove(dir / name);
     spdlog::info("removed {}: this dataset has no such rows", (dir / name).string());

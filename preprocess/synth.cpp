@@ -8,10 +8,10 @@
 #include <initializer_list>
 #include <iterator>
 #include <numeric>
-#include <random>
 
 #include "audio/writer.h"
 #include "common/error.h"
+#include "common/random.h"
 
 namespace genre::preprocess {
 
@@ -20,45 +20,18 @@ namespace {
 constexpr double kTwoPi = 6.283185307179586476925;
 
 // ------------------------------------------------------------- randomness
-// std::mt19937_64's output sequence is fixed by the standard; the <random>
-// distributions are not (libstdc++ and libc++ differ), so every value below is
-// derived from the raw 64-bit words by code in this file.
-
-std::uint64_t mix64(std::uint64_t x) {  // splitmix64's finaliser
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
+// All draws come from common/random.h, portable across standard libraries.
 
 // Independent streams per purpose, class and track: more tracks per class
 // leave the existing ones unchanged (more classes do not: the class styles
 // are spread over the class count).
 std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t purpose, std::uint64_t a = 0, std::uint64_t b = 0) {
-  return mix64(mix64(mix64(mix64(seed) ^ purpose) ^ a) ^ b);
+  return splitmix64(splitmix64(splitmix64(splitmix64(seed) ^ purpose) ^ a) ^ b);
 }
 constexpr std::uint64_t kStyleStream = 1, kTrackStream = 2, kBadStream = 3;
 
-class Random {
- public:
-  explicit Random(std::uint64_t seed) : engine_(seed) {}
-  std::uint64_t bits() { return engine_(); }
-  double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }  // [0, 1)
-  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  int below(int n) { return std::min(n - 1, static_cast<int>(uniform() * n)); }
-  bool chance(double p) { return uniform() < p; }
-  double normal() {  // Box-Muller, one value per call
-    const double u = 1.0 - uniform();
-    return std::sqrt(-2.0 * std::log(u)) * std::cos(kTwoPi * uniform());
-  }
-  template <class T>
-  void shuffle(std::vector<T>& v) {  // Fisher-Yates
-    for (int i = static_cast<int>(v.size()) - 1; i > 0; --i) std::swap(v[static_cast<std::size_t>(i)], v[static_cast<std::size_t>(below(i + 1))]);
-  }
+int pick(Random& rng, int n) { return static_cast<int>(rng.below(static_cast<std::uint64_t>(n))); }  // [0, n)
 
- private:
-  std::mt19937_64 engine_;
-};
 
 // Per-sample noise for drums and hiss: xorshift64*, cheaper than the engine.
 class Noise {
@@ -141,10 +114,10 @@ std::vector<ClassStyle> draw_styles(std::uint64_t seed, int classes) {
           (slot[static_cast<std::size_t>(c)] + rng.uniform(0.2, 0.8)) / classes;
   }
   for (auto& s : styles) {
-    s.scale = rng.below(kScaleCount);
-    s.chord_rhythm = rng.below(kChordRhythms);
-    s.bass_pattern = rng.below(kBassPatterns);
-    s.drum_pattern = rng.below(kDrumPatterns);
+    s.scale = pick(rng, kScaleCount);
+    s.chord_rhythm = pick(rng, kChordRhythms);
+    s.bass_pattern = pick(rng, kBassPatterns);
+    s.drum_pattern = pick(rng, kDrumPatterns);
   }
   return styles;
 }
@@ -207,15 +180,15 @@ TrackParams draw_track(const ClassStyle& style, Random& rng, int sample_rate) {
   p.rms = log_range(0.03, 0.2, v[kLoudness]);
   p.legato = rng.uniform(0.4, 1.0);
   p.rest = rng.uniform(0.05, 0.4);
-  p.key = rng.below(12);
-  auto discrete = [&rng](int class_choice, int n) { return rng.chance(kKeepDiscrete) ? class_choice : rng.below(n); };
+  p.key = pick(rng, 12);
+  auto discrete = [&rng](int class_choice, int n) { return rng.chance(kKeepDiscrete) ? class_choice : pick(rng, n); };
   p.scale = discrete(style.scale, kScaleCount);
   p.chord_rhythm = discrete(style.chord_rhythm, kChordRhythms);
   p.bass_pattern = discrete(style.bass_pattern, kBassPatterns);
   p.drum_pattern = discrete(style.drum_pattern, kDrumPatterns);
   const int size = kScales[p.scale].size;
   p.progression[0] = 0;
-  for (std::size_t i = 1; i < p.progression.size(); ++i) p.progression[i] = rng.below(size);
+  for (std::size_t i = 1; i < p.progression.size(); ++i) p.progression[i] = pick(rng, size);
   return p;
 }
 
@@ -453,7 +426,7 @@ class TrackRenderer {
         bass_(harmonic_gains(10, 1.6, 0.7), sine_),
         music_(samples, 0.0f),
         drums_(samples, 0.0f),
-        noise_(rng.bits()) {
+        noise_(rng.raw()) {
     kit_.kick_start_hz = rng.uniform(90, 170);
     kit_.kick_end_hz = rng.uniform(38, 60);
     kit_.kick_decay_s = rng.uniform(0.06, 0.25);
@@ -552,9 +525,9 @@ class TrackRenderer {
     const int span = kScales[p_.scale].size + 2;
     const Envelope env{0.003 + 0.03 * (p_.decay_s > 0.6), p_.decay_s, 0.03};
     for (double b = 0; b < 4 - 1e-9; b += step_beats) {
-      const int r = rng_.below(10);
+      const int r = pick(rng_, 10);
       index += r < 2 ? -1 : r < 4 ? 1 : r < 5 ? -2 : r < 6 ? 2 : r < 7 ? 4 * (rng_.chance(0.5) ? 1 : -1) : 0;
-      if (b == 0 && rng_.chance(0.5)) index = degree + 2 * rng_.below(3);  // land on a chord tone
+      if (b == 0 && rng_.chance(0.5)) index = degree + 2 * pick(rng_, 3);  // land on a chord tone
       index = std::clamp(index, -span, span);
       if (rng_.chance(p_.rest)) continue;
       const double f = midi_hz(pitch(index, base));
@@ -666,7 +639,7 @@ void write_bad_file(const SynthConfig& config, const SynthBadFile& bad, int clas
     // a truncated file.
     const std::size_t header = flac_audio_offset(bytes);
     bytes.resize(std::max(bytes.size(), header + (std::size_t{1} << 16)));
-    for (std::size_t i = header; i < bytes.size(); ++i) bytes[i] = static_cast<char>(rng.bits() >> 56);
+    for (std::size_t i = header; i < bytes.size(); ++i) bytes[i] = static_cast<char>(rng.raw() >> 56);
     write_bytes(file, bytes);
   } else {
     throw Error("unknown bad-file kind " + bad.kind);

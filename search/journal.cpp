@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 
 namespace genre::search {
 
@@ -74,14 +75,8 @@ void JournalWriter::close() {
 
 JournalContents read_journal(const std::filesystem::path& path) {
   JournalContents out;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path)) return out;
-    throw Error(path.string() + ": cannot read the journal");
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  const std::string text = buf.str();
+  if (!std::filesystem::exists(path)) return out;
+  const std::string text = read_file(path);
   std::size_t start = 0;
   int line_no = 0;
   while (start < text.size()) {

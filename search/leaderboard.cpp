@@ -1,6 +1,5 @@
 #include "search/leaderboard.h"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -10,6 +9,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "search/json_values.h"
 #include "search/journal.h"
 #include "search/report_html.h"
@@ -43,24 +43,10 @@ std::string md_cell(const std::string& s) {
   return out;
 }
 
-// Replaces `file` in one rename: readers see the old or the new version. The
-// temporary name carries the pid so a concurrent `genre leaderboard` and the
-// coordinator never write the same temporary file. No fsync: all of it can be
-// rendered again from the journal.
+// Readers see the old or the new version; a concurrent `genre leaderboard`
+// and the coordinator may render the same board at once.
 void replace_file(const std::filesystem::path& file, const std::string& bytes) {
-  const std::filesystem::path tmp = file.string() + "." + std::to_string(::getpid()) + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << bytes;
-    out.close();
-    if (!out) throw Error(tmp.string() + ": cannot write");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error(file.string() + ": cannot replace: " + ec.message());
-  }
+  write_durably(file, bytes, Writers::kSeveral);
 }
 
 // RUN/best -> trials/NNNN (relative, so the run folder can move), replaced
@@ -71,14 +57,7 @@ void point_best(const std::filesystem::path& run_dir, int trial) {
   const fs::path target = trial_dir(run_dir, trial).lexically_relative(run_dir);
   std::error_code ec;
   if (fs::is_symlink(link, ec) && fs::read_symlink(link, ec) == target) return;
-  const fs::path tmp = link.string() + "." + std::to_string(::getpid()) + ".tmp";
-  fs::remove(tmp, ec);
-  fs::create_directory_symlink(target, tmp, ec);
-  if (!ec) fs::rename(tmp, link, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(link.string() + ": cannot point it at " + target.string() + ": " + ec.message());
-  }
+  publish_symlink(link, target);
 }
 
 }  // namespace

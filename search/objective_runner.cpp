@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "search/yaml_json.h"
 
 namespace genre::search {
@@ -40,13 +41,7 @@ int read_checkpoint(const std::filesystem::path& file) {
 }
 
 void write_checkpoint(const std::filesystem::path& file, int epoch) {
-  const auto tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << nlohmann::json{{"epoch", epoch}}.dump() << "\n";
-    if (!out) throw Error(tmp + ": cannot write");
-  }
-  std::filesystem::rename(tmp, file);
+  write_durably(file, nlohmann::json{{"epoch", epoch}}.dump() + "\n");
 }
 
 // Whether any rank of the group saw the flag (the trainer does the same).
@@ -88,7 +83,7 @@ TrialResult ObjectiveRunner::run(const TrialAssignment& trial, const dist::Comm&
   const auto checkpoint = trial.dir / "objective_state.json";
   const bool writer = group.rank() == 0;
   if (writer) {
-    std::ofstream(trial.dir / "config.yaml") << json_to_yaml(config);
+    write_durably(trial.dir / "config.yaml", json_to_yaml(config));
   }
   int start = trial.attempt > 1 ? read_checkpoint(checkpoint) : 0;
   start = std::stoi(group.broadcast(std::to_string(start), 0));

@@ -1,11 +1,10 @@
 #include "search/sweep.h"
 
 #include <chrono>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "common/log.h"
 #include "search/algorithm.h"
 #include "search/journal.h"
@@ -18,22 +17,13 @@ namespace {
 
 constexpr std::size_t kMaxValidatedTrials = 10000;
 
+// The spec is the user's input: an unreadable one is a usage error.
 std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw UsageError(file.string() + ": cannot read the sweep spec");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const std::filesystem::path& file, const std::string& text) {
-  const auto tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << text;
-    if (!out.flush()) throw Error(tmp + ": cannot write");
+  try {
+    return read_file(file);
+  } catch (const Error& e) {
+    throw UsageError(std::string(e.what()) + " (the sweep spec)");
   }
-  std::filesystem::rename(tmp, file);
 }
 
 struct Prepared {
@@ -138,7 +128,7 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
   const dist::Comm self = world.size() > 1 ? world.split(MPI_UNDEFINED, 0) : world.split(0, 0);
   Prepared& p = *prepared;
   std::filesystem::create_directories(options.out / "trials");
-  write_text(options.out / "sweep.yaml", self_contained(p.spec_text, p.spec));
+  write_durably(options.out / "sweep.yaml", self_contained(p.spec_text, p.spec));
   Coordinator coordinator(p.spec, options.out, p.events);
   auto last_render = std::chrono::steady_clock::now();
   coordinator.on_trial_end = [&](int) {

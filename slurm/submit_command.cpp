@@ -1,11 +1,11 @@
 // `genre submit SPEC [--dry-run]`: a job spec -> batch scripts -> sbatch,
 // chained preprocess -> search -> classify with afterok dependencies.
-#include <fstream>
 #include <iostream>
 
 #include "app/executable.h"
 #include "app/options.h"
 #include "common/error.h"
+#include "common/file_io.h"
 #include "slurm/commands.h"
 #include "slurm/job_spec.h"
 #include "slurm/render.h"
@@ -26,14 +26,7 @@ struct SubmitOptions {
 void write_script(const BatchScript& job) {
   try {
     fs::create_directories(job.file.parent_path());
-    const fs::path tmp = job.file.string() + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << job.text;
-      out.close();
-      if (!out) throw Error("write failed");
-    }
-    fs::rename(tmp, job.file);
+    write_durably(job.file, job.text);
   } catch (...) {
     rethrow_with_context("writing " + job.file.string());
   }

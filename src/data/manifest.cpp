@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "data/durable_file.h"
+#include "common/file_io.h"
 
 namespace genre::data {
 
@@ -225,15 +225,11 @@ void save_manifest(const std::filesystem::path& file, const Manifest& m) {
 
 Manifest load_manifest(const std::filesystem::path& file) {
   try {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-      throw Error(std::filesystem::exists(file) ? "cannot open"
-                                                : "does not exist (genre preprocess writes it with the dataset)");
-    std::ostringstream text;
-    text << in.rdbuf();
+    if (!std::filesystem::exists(file)) throw Error("does not exist (genre preprocess writes it with the dataset)");
+    const std::string text = read_file(file);
     json j;
     try {
-      j = json::parse(text.str());
+      j = json::parse(text);
     } catch (const json::parse_error& e) {
       throw Error(std::string("not valid JSON: ") + e.what());
     }

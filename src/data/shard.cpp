@@ -4,7 +4,7 @@
 #include <numeric>
 
 #include "common/error.h"
-#include "data/durable_file.h"
+#include "common/file_io.h"
 #include "data/h5.h"
 
 namespace genre::data {

@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <random>
 #include <unordered_map>
 
 #include "common/error.h"
+#include "common/random.h"
 
 namespace genre::data {
 
@@ -32,31 +32,6 @@ std::vector<std::string> split_on(const std::string& s, char sep) {
     if (pos == std::string::npos) return parts;
     start = pos + 1;
   }
-}
-
-// splitmix64: spreads (seed, label) over the generator's seed space, so each
-// class gets its own stream and adding a class does not reshuffle the others.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-// Uniform in [0, n) from raw 64-bit outputs by rejection: the engine's output
-// sequence is fixed by the standard, unlike std::uniform_int_distribution's
-// use of it, so the same seed gives the same split on every platform.
-std::uint64_t below(std::mt19937_64& rng, std::uint64_t n) {
-  const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n
-  for (;;) {
-    const std::uint64_t r = rng();
-    if (r >= threshold) return r % n;
-  }
-}
-
-template <typename T>
-void fisher_yates(std::vector<T>& v, std::mt19937_64& rng) {
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(rng, i)]);
 }
 
 struct Counts {
@@ -160,8 +135,10 @@ Split make_split(const SplitSpec& spec, const std::vector<SplitTrack>& tracks, s
   std::vector<Unit> parts[3];
   std::size_t small_classes = 0;
   for (auto& [label, units] : by_label) {
-    std::mt19937_64 rng(mix(seed ^ mix(static_cast<std::uint64_t>(static_cast<std::int64_t>(label)))));
-    fisher_yates(units, rng);
+    // Each class draws from its own stream, so adding a class does not
+    // reshuffle the others.
+    Random rng(splitmix64(seed ^ splitmix64(static_cast<std::uint64_t>(static_cast<std::int64_t>(label)))));
+    rng.shuffle(units);
     const Counts c = class_counts(units.size(), fractions);
     if (units.size() < 3) ++small_classes;
     parts[0].insert(parts[0].end(), units.begin(), units.begin() + static_cast<std::ptrdiff_t>(c.train));

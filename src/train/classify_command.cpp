@@ -13,8 +13,8 @@
 #include "app/mpi_command.h"
 #include "app/options.h"
 #include "common/error.h"
+#include "common/file_io.h"
 #include "common/log.h"
-#include "data/durable_file.h"
 #include "dist/communicator.h"
 #include "dist/mpi.h"
 #include "train/classifier.h"
@@ -54,18 +54,10 @@ std::vector<std::string> expand(const std::vector<std::string>& inputs) {
   return files;
 }
 
-std::string read_bytes(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot open the file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 json classify_one(Classifier& classifier, const std::string& file, std::size_t index) {
   json r = {{"index", index}, {"file", file}};
   try {
-    const TrackPrediction p = classifier.classify(read_bytes(file));
+    const TrackPrediction p = classifier.classify(read_file(file));
     const auto& classes = classifier.card().classes;
     std::vector<int> order(classes.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
@@ -195,7 +187,7 @@ int classify_main(int argc, char** argv) {
       // Whole or not at all: an earlier file survives a failed run.
       const std::filesystem::path file(output);
       if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-      data::write_durably(file, text.str());
+      write_durably(file, text.str());
     }
     if (failed) spdlog::warn("classify: {} of {} files could not be classified (reasons in the output)", failed, results.size());
     if (!results.empty() && failed == results.size()) throw Error("no file could be classified");

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "data/durable_file.h"
+#include "common/file_io.h"
 #include "model/registry.h"
 
 namespace genre::train {
@@ -78,7 +78,7 @@ ModelCard model_card_from_json(const json& j, const std::string& origin) {
 }
 
 void write_model_card(const std::filesystem::path& file, const ModelCard& card) {
-  data::write_durably(file, to_json(card).dump(2) + "\n");
+  write_durably(file, to_json(card).dump(2) + "\n");
 }
 
 ModelCard read_model_card(const std::filesystem::path& file) {
@@ -98,7 +98,7 @@ void save_weights(model::Net& net, const std::filesystem::path& file) {
   net.save(archive);
   std::ostringstream bytes;
   archive.save_to(bytes);
-  data::write_durably(file, bytes.str());
+  write_durably(file, bytes.str());
 }
 
 void load_weights(model::Net& net, const std::filesystem::path& file) {

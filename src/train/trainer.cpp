@@ -10,7 +10,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "data/durable_file.h"
+#include "common/file_io.h"
 #include "model/registry.h"
 #include "train/flat_parameters.h"
 #include "train/model_file.h"
@@ -294,7 +294,7 @@ TrainResult Trainer::run() {
     archive.write("meta", bytes_tensor(meta.dump()));
     std::ostringstream bytes;
     archive.save_to(bytes);
-    data::write_durably(state_file, bytes.str());
+    write_durably(state_file, bytes.str());
   };
 
   // Decided together: every rank reads state.pt (the run folder must be on a
@@ -350,16 +350,16 @@ TrainResult Trainer::run() {
         // Lines written after the state was saved are dropped: they will be redone.
         std::string lines;
         for (const auto& line : r.history) lines += line.dump() + "\n";
-        data::write_durably(out / "metrics.jsonl", lines);
+        write_durably(out / "metrics.jsonl", lines);
       }
       if (options_.log_epochs && me == 0)
         spdlog::info("resuming {} at epoch {} step {}", out.string(), r.epoch + 1, r.step);
     }
     if (writer && !resumed) {
       fs::create_directories(out);
-      data::write_durably(out / "config.yaml", to_yaml(c));
+      write_durably(out / "config.yaml", to_yaml(c));
       write_model_card(out / "model.json", card);
-      data::write_durably(out / "metrics.jsonl", "");
+      write_durably(out / "metrics.jsonl", "");
     }
   });
   settle();
@@ -560,9 +560,9 @@ TrainResult Trainer::run() {
                        {"ranks", ranks}};
     if (has_val) final_json["val"] = to_json(result.best_val, data_.classes);
     if (result.has_test) final_json["test"] = to_json(result.test, data_.classes);
-    data::write_durably(out / "final.json", final_json.dump(2) + "\n");
+    write_durably(out / "final.json", final_json.dump(2) + "\n");
     const Metrics& shown = result.has_test ? result.test : result.best_val;
-    if (result.has_test || has_val) data::write_durably(out / "confusion.csv", confusion_csv(shown.confusion, data_.classes));
+    if (result.has_test || has_val) write_durably(out / "confusion.csv", confusion_csv(shown.confusion, data_.classes));
   }
   if (options_.log_epochs && me == 0 && result.has_test)
     spdlog::info("test (best epoch {}): acc {:.4f} track {:.4f} macro F1 {:.4f}{}", result.best_epoch, result.test.accuracy,
