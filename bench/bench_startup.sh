@@ -6,7 +6,7 @@
 #   COLD=1   also runs each command with its executable and shared libraries
 #            evicted from the page cache first (posix_fadvise DONTNEED on those
 #            files only, so the rest of the machine keeps its cache).
-#   BASELINE=FILE  adds FILE --help and FILE inspect (an older genre) to the table.
+#   BASELINE=FILE  adds FILE --help, inspect and preprocess --help (an older genre) to the table.
 set -euo pipefail
 build=${1:-build}
 genre=$build/src/cli/genre
@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 
 cases=("$genre --help" "$genre inspect $work/ds" "$genre preprocess --help" "$genre leaderboard --help"
        "$genre train --help" "$torch --help")
-if [[ -n ${BASELINE:-} ]]; then cases+=("$BASELINE --help" "$BASELINE inspect $work/ds"); fi
+if [[ -n ${BASELINE:-} ]]; then cases+=("$BASELINE --help" "$BASELINE inspect $work/ds" "$BASELINE preprocess --help"); fi
 hyperfine --warmup 3 --runs "$runs" --style none --export-json "$work/warm.json" "${cases[@]}" >/dev/null
 
 summary() {
