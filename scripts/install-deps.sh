@@ -12,7 +12,7 @@ packages=(
   libhdf5-dev hdf5-tools
   libsndfile1-dev libfftw3-dev libsoxr-dev libxxhash-dev
   libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev hyperfine
   python3-h5py python3-numpy
 )
 # The SLURM integration tests start a one-node cluster on this machine.

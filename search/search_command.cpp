@@ -4,8 +4,8 @@
 
 #include <iostream>
 
-#include "cli/mpi_command.h"
-#include "cli/options.h"
+#include "app/mpi_command.h"
+#include "app/options.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/stop_signal.h"
@@ -20,7 +20,7 @@ namespace genre::search {
 namespace {
 
 SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool* plan) {
-  namespace po = cli::po;
+  namespace po = app::po;
   SearchOptions o;
   std::string spec, data, out;
   po::options_description opts("options");
@@ -33,7 +33,7 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool
       ("plan", po::bool_switch(plan), "print the trials the spec starts (their parameters, in order) and exit: "
                                       "trains nothing, needs no --data or --out")
       ("quiet", po::bool_switch(quiet), "print warnings and errors only");
-  const auto vm = cli::parse(
+  const auto vm = app::parse(
       {"search", "mpiexec -n 1+G*K genre search --spec SWEEP.yaml --data dataset.json --out runs/NAME [--resume]\n"
                  "       genre search --spec SWEEP.yaml --plan",
        "Runs a hyperparameter sweep: rank 0 coordinates and trains nothing; the other ranks form groups of the "
@@ -96,7 +96,7 @@ int print_plan(const std::filesystem::path& spec_file) {
 }  // namespace
 
 int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
-  return cli::run_mpi_command("search", argc, argv, [&](cli::MpiCommand& command) {
+  return app::run_mpi_command("search", argc, argv, [&](app::MpiCommand& command) {
     const dist::Comm& world = command.world();
     bool help = false, quiet = false, plan = false;
     const SearchOptions options = parse_options(argc, argv, &help, &quiet, &plan);
