@@ -197,9 +197,14 @@ bed_kill_host() {  # HOST
   rm -f "$BED_DIR/run/host-$1.pid" "$BED_DIR/run/slurmd-$1.pid"
 }
 
-# The host comes back (rebooted): a fresh keeper and slurmd. With
-# ReturnToService=2 the node is in service again once slurmd registers.
+# The host comes back (rebooted): an empty /tmp, a fresh keeper and slurmd;
+# its spool, on disk, is kept as it was. With ReturnToService=2 the node is
+# in service again once slurmd registers. (Slurm 22.05's PMIx plugin then
+# cannot start a step of a job the node was running when it died, requeued
+# onto it again: the dead step's socket stepd.slurm.pmix.JOB.STEP is still in
+# the spool; docs/slurm.md, "When a node dies".)
 bed_revive_host() {  # HOST
+  rm -rf "$BED_DIR/hosts/$1/tmp"
   _bed_host_up "$1" && bed_slurmd_start "$1"
 }
 
