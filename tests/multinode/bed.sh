@@ -187,12 +187,12 @@ bed_slurmd_start() {  # HOST
 }
 
 # A host dies: every process on it (slurmd, slurmstepd, the ranks, its
-# keeper) gets SIGKILL at once, as in a power cut. Its network stays: sockets
-# of the dead processes are reset, unlike bed_cut_link.
+# keeper) gets SIGKILL at once, as in a power cut. Its network stays, so the
+# kernel closes the dead processes' connections (a cut link closes nothing).
 bed_kill_host() {  # HOST
   local pids
   mapfile -t pids < <(bed_pids "$1")
-  ((${#pids[@]})) && kill -KILL "${pids[@]}" 2>/dev/null
+  if ((${#pids[@]})); then kill -KILL "${pids[@]}" 2>/dev/null || true; fi
   for _ in $(seq 50); do [[ -z $(bed_pids "$1") ]] && break; sleep 0.1; done
   rm -f "$BED_DIR/run/host-$1.pid" "$BED_DIR/run/slurmd-$1.pid"
 }
