@@ -238,6 +238,12 @@ cluster_start() {
   cluster_munge_start "$dir" || return 1
   _cluster_write_conf "$dir" "$host" "$ctl_port" "$d_port"
   export SLURM_CONF=$dir/slurm.conf
+  # Open MPI names its shared-memory segments after the host and a hash of
+  # the Slurm job and step (/dev/shm/vader_segment.vm.0.36a24d59.0 for job
+  # 1.0): the jobs of two test clusters on one machine, both numbered from 1,
+  # mapped each other's and crashed or hung. The jobs inherit this (sbatch
+  # exports the caller's environment) and keep theirs in the cluster's folder.
+  export OMPI_MCA_btl_vader_backing_directory=$dir/tmp
   cluster_daemon "$dir/log/slurmctld.log" /usr/sbin/slurmctld -i || return 1
   cluster_daemon "$dir/log/slurmd-$host.log" /usr/sbin/slurmd || return 1
   cluster_wait_idle "$dir" 60 "$host" || return 1
