@@ -136,13 +136,15 @@ bed_mend_link() { ip link set "$(_bed_ns "$1")" up; }    # HOST
 
 # A host's keeper: a sleeping process that holds the host's namespaces
 # (network, UTS for the hostname, mount for its own /tmp and /dev/shm, IPC).
-# Everything else runs on the host by entering the keeper's namespaces.
+# Everything else runs on the host by entering the keeper's namespaces. Its
+# slurmd spool (hosts/HOST/spool, kept across bed_revive_host like a disk)
+# is mounted at /tmp/spool.
 # Folders under /tmp that the bed or its caller live in (a checkout in /tmp,
 # say) stay shared: each is bound back over the private /tmp from the old one
 # (reached through the working folder; mount -c keeps the relative path).
 _bed_host_up() {  # HOST
   local host=$1 dir=$BED_DIR
-  mkdir -p "$dir/hosts/$host/tmp"
+  mkdir -p "$dir/hosts/$host/tmp" "$dir/hosts/$host/spool"
   chmod 1777 "$dir/hosts/$host/tmp"
   rm -f "$dir/run/host-$host.pid"
   # shellcheck disable=SC2016
@@ -152,6 +154,7 @@ _bed_host_up() {  # HOST
       shift 2
       cd /tmp && hostname "$host" && mount --bind "$dir/hosts/$host/tmp" /tmp || exit 1
       for keep in "$@"; do mkdir -p "/tmp/$keep" && mount -c --bind "./$keep" "/tmp/$keep" || exit 1; done
+      mkdir -p /tmp/spool && mount --bind "$dir/hosts/$host/spool" /tmp/spool || exit 1
       mount -t tmpfs -o mode=1777,size=2g gmn-shm /dev/shm && cd / &&
         echo $$ >"$dir/run/host-$host.pid" && exec sleep infinity' keeper "$host" "$dir" "${BED_SHARED_TMP[@]}" \
     </dev/null >/dev/null 2>&1 &
@@ -182,7 +185,6 @@ bed_on() {  # HOST CMD...
 }
 
 bed_slurmd_start() {  # HOST
-  mkdir -p "$BED_DIR/spool/$1"
   cluster_daemon "$BED_DIR/log/slurmd-$1.log" bed_on "$1" /usr/sbin/slurmd -N "$1"
 }
 
@@ -230,8 +232,11 @@ bed_signal_rank() {  # HOST RANK SIGNAL
 _bed_write_conf() {
   local dir=$1 host
   {
-    # Ports of the bed's own hosts: no other cluster listens there.
-    cluster_conf_common "$dir" genre-bed head "$(bed_addr head)" 6817 6818 /tmp
+    # Ports of the bed's own hosts: no other cluster listens there. Each host's
+    # spool is its own folder mounted at /tmp/spool (_bed_host_up): a short
+    # path, since Slurm's PMIx plugin puts a UNIX socket there, and those take
+    # 107 characters at most.
+    cluster_conf_common "$dir" genre-bed head "$(bed_addr head)" 6817 6818 /tmp /tmp/spool
     cat <<EOF
 # A node that has not answered for this long is marked down, and its jobs are
 # requeued (or end): it is down about SlurmdTimeout + 15 s after it died.

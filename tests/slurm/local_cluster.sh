@@ -95,7 +95,7 @@ cluster_daemon() {  # LOG CMD...
 # The slurm.conf lines both test clusters share; the caller adds its nodes
 # and partitions, and its timings (KillWait, SlurmdTimeout). %n in the slurmd
 # paths is the node's name, so that several slurmd share one folder.
-cluster_conf_common() {  # DIR CLUSTER CTL_HOST CTL_ADDR CTL_PORT SLURMD_PORT TMPFS
+cluster_conf_common() {  # DIR CLUSTER CTL_HOST CTL_ADDR CTL_PORT SLURMD_PORT TMPFS SPOOL
   local dir=$1
   cat <<EOF
 ClusterName=$2
@@ -110,7 +110,7 @@ CredType=cred/munge
 # again (default 120 s): 10 s keeps the requeue tests short.
 AuthInfo=socket=$dir/munge/munge.socket,cred_expire=10
 StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool/%n
+SlurmdSpoolDir=$8
 SlurmctldPidFile=$dir/run/slurmctld.pid
 SlurmdPidFile=$dir/run/slurmd-%n.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
@@ -152,7 +152,7 @@ EOF
 _cluster_write_conf() {
   local dir=$1 host=$2 ctl_port=$3 d_port=$4
   {
-    cluster_conf_common "$dir" genre-test "$host" 127.0.0.1 "$ctl_port" "$d_port" "$dir/tmp"
+    cluster_conf_common "$dir" genre-test "$host" 127.0.0.1 "$ctl_port" "$d_port" "$dir/tmp" "$dir/spool/%n"
     cat <<EOF
 # Seconds between SIGTERM and SIGKILL at cancel or time limit: room for a sweep
 # to checkpoint.
