@@ -14,6 +14,7 @@ packages=(
   libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine
   python3-h5py python3-numpy
+  iproute2 util-linux  # ip, nsenter, unshare, flock: the multi-host test bed (tests/multinode)
 )
 # The SLURM integration tests start a one-node cluster on this machine.
 if [[ "${GENRE_WITH_SLURM:-1}" == 1 ]]; then packages+=(slurm-wlm munge); fi
