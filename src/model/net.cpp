@@ -14,7 +14,9 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 double resolved_dropout(const ModelConfig& c) {
   if (c.dropout) return *c.dropout;
-  return c.name == "resnet" ? 0.4 : 0.3;
+  if (c.name == "resnet") return 0.4;
+  if (c.name == "spectrogram_cnn" || c.name == "mobilenet_v2") return 0.5;
+  return 0.3;
 }
 
 double resolved_dense_l2(const ModelConfig& c) {
