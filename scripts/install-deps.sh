@@ -14,6 +14,9 @@ packages=(
   libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-h5py python3-numpy
+  # Tests and benchmarks only: the torchvision weight converter's test
+  # (tests/model) and the PyTorch reference of bench/bench_training.sh.
+  python3-torch
 )
 # The SLURM integration tests start a one-node cluster on this machine.
 if [[ "${GENRE_WITH_SLURM:-1}" == 1 ]]; then packages+=(slurm-wlm munge); fi
