@@ -15,6 +15,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine
   python3-h5py python3-numpy
   iproute2 util-linux  # ip, nsenter, unshare, flock: the multi-host test bed (tests/multinode)
+  # Tests and benchmarks only: the torchvision weight converter's test
+  # (tests/model) and the PyTorch reference of bench/bench_training.sh.
+  python3-torch
 )
 # The SLURM integration tests start a one-node cluster on this machine.
 if [[ "${GENRE_WITH_SLURM:-1}" == 1 ]]; then packages+=(slurm-wlm munge); fi
