@@ -1,5 +1,5 @@
-// Training throughput of the seed's three models (samples/s, batch 32, one
-// and two torch threads), beside PyTorch 1.13 from Python on the same machine
+// Training throughput of the seed's models (samples/s, batch 32, one and two
+// torch threads), beside PyTorch 1.13 from Python on the same machine
 // (README). Two views:
 //   step_loop: the bare loop a Python script runs (forward, cross-entropy,
 //            backward, Adam step) on a pool of random batches; flat:1 keeps the
@@ -7,6 +7,11 @@
 //            over one tensor instead of one per layer);
 //   trainer_epoch: genre's Trainer for one epoch on in-memory data, with what
 //            it adds per step (batch gather, metric sums, the interrupt check).
+// image_step is step_loop for the image experiments (spectrogram_cnn,
+// mobilenet_v2) on 3 x size x size images, with flat parameters, one untimed
+// warm-up step and a few timed ones (a step takes seconds); frozen:1 is the
+// seed's transfer learning (model::freeze of the backbone). The trainer cannot
+// freeze yet, so these have no trainer_epoch view.
 // Threads as genre sets them (train::set_compute_threads: torch's pool, OpenBLAS
 // at one). bench_training.sh runs this beside PyTorch in alternating rounds.
 // Usage: bench_train [--benchmark_filter=...]; items_per_second is samples/s.
@@ -14,6 +19,7 @@
 
 #include <torch/torch.h>
 
+#include "model/freeze.h"
 #include "model/registry.h"
 #include "train/flat_parameters.h"
 #include "train/threads.h"
@@ -24,22 +30,32 @@ namespace {
 using genre::model::ModelConfig;
 
 constexpr std::int64_t kBatch = 32;
-const char* const kModels[] = {"mlp", "cnn", "resnet"};
+const char* const kModels[] = {"mlp", "cnn", "resnet", "spectrogram_cnn", "mobilenet_v2"};
 
 std::vector<std::int64_t> sample_shape(const std::string& model) {
   return model == "mlp" ? std::vector<std::int64_t>{57} : std::vector<std::int64_t>{130, 13};
 }
 
-void step_loop(benchmark::State& state) {
-  const std::string name = kModels[state.range(0)];
-  genre::train::set_compute_threads(static_cast<int>(state.range(1)));
+struct StepOptions {
+  std::string model;
+  std::vector<std::int64_t> shape;
+  int threads = 1;
+  bool flat = false, frozen = false;
+  int pool = 128;    // random batches cycled through
+  int warm_up = 0;   // untimed steps first
+};
+
+void run_steps(benchmark::State& state, const StepOptions& o) {
+  const std::string& name = o.model;
+  genre::train::set_compute_threads(o.threads);
   torch::manual_seed(0);
   ModelConfig config;
   config.name = name;
-  const auto shape = sample_shape(name);
+  const auto& shape = o.shape;
   auto net = genre::model::build_model(config, shape, 10);
   net->train();
-  const bool flat = state.range(2) != 0;
+  if (o.frozen) genre::model::freeze(*net, {"backbone"});
+  const bool flat = o.flat;
   std::unique_ptr<genre::train::FlatParameters> flat_params;
   if (flat) flat_params = std::make_unique<genre::train::FlatParameters>(*net);
   torch::optim::Adam adam(flat ? std::vector<torch::Tensor>{flat_params->values()} : net->parameters(),
@@ -49,16 +65,16 @@ void step_loop(benchmark::State& state) {
   // A pool of random batches with random labels: one batch repeated would be
   // learnt by heart, and its vanishing gradients turn denormal, which slows
   // the arithmetic down and measures that instead.
-  constexpr int kPool = 128;
+  const std::size_t pool = static_cast<std::size_t>(o.pool);
   std::vector<torch::Tensor> xs, ys;
-  for (int i = 0; i < kPool; ++i) {
+  for (std::size_t i = 0; i < pool; ++i) {
     xs.push_back(torch::randn(batch_shape));
     ys.push_back(torch::randint(0, 10, {kBatch}, torch::kLong));
   }
   std::size_t next = 0;
-  for (auto _ : state) {
-    const torch::Tensor& x = xs[next % kPool];
-    const torch::Tensor& y = ys[next++ % kPool];
+  auto step = [&] {
+    const torch::Tensor& x = xs[next % pool];
+    const torch::Tensor& y = ys[next++ % pool];
     if (flat) {
       flat_params->zero_grad();
     } else {
@@ -71,9 +87,35 @@ void step_loop(benchmark::State& state) {
     if (const torch::Tensor p = net->penalty(); p.defined()) loss = loss + p;
     loss.backward();
     adam.step();
-  }
+  };
+  for (int i = 0; i < o.warm_up; ++i) step();
+  for (auto _ : state) step();
   state.SetItemsProcessed(state.iterations() * kBatch);
-  state.SetLabel(name + ", " + std::to_string(state.range(1)) + " thread(s)" + (flat ? ", flat parameters" : ""));
+  std::string label = name + ", " + std::to_string(o.threads) + " thread(s)";
+  if (shape.size() == 3) label += ", " + std::to_string(shape[1]) + "x" + std::to_string(shape[2]) + " images";
+  if (o.frozen) label += ", backbone frozen";
+  state.SetLabel(label + (flat ? ", flat parameters" : ""));
+}
+
+void step_loop(benchmark::State& state) {
+  StepOptions o;
+  o.model = kModels[state.range(0)];
+  o.shape = sample_shape(o.model);
+  o.threads = static_cast<int>(state.range(1));
+  o.flat = state.range(2) != 0;
+  run_steps(state, o);
+}
+
+void image_step(benchmark::State& state) {
+  StepOptions o;
+  o.model = kModels[state.range(0)];
+  o.shape = {3, state.range(3), state.range(3)};
+  o.threads = static_cast<int>(state.range(1));
+  o.flat = true;
+  o.frozen = state.range(2) != 0;
+  o.pool = 4;  // 4 batches of 3x256x256 are 100 MB already
+  o.warm_up = 1;
+  run_steps(state, o);
 }
 
 void trainer_epoch(benchmark::State& state) {
@@ -119,7 +161,19 @@ void trainer_arguments(benchmark::internal::Benchmark* b) {
   b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 }
 
+void image_arguments(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"model", "threads", "frozen", "size"});
+  for (int size : {64, 128, 256})
+    for (int t : {1, 2}) {
+      b->Args({3, t, 0, size});
+      b->Args({4, t, 1, size});
+      b->Args({4, t, 0, size});
+    }
+  b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+}
+
 BENCHMARK(step_loop)->Apply(step_arguments);
+BENCHMARK(image_step)->Apply(image_arguments);
 BENCHMARK(trainer_epoch)->Apply(trainer_arguments);
 
 }  // namespace

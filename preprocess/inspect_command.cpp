@@ -5,7 +5,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "cli/options.h"
+#include "app/options.h"
 #include "common/log.h"
 #include "data/dataset.h"
 #include "preprocess/commands.h"
@@ -13,14 +13,14 @@
 namespace genre::preprocess {
 
 int inspect_main(int argc, char** argv) {
-  return cli::guarded("inspect", [&] {
-    namespace po = cli::po;
+  return app::guarded("inspect", [&] {
+    namespace po = app::po;
     std::string path;
     po::options_description opts("options");
     opts.add_options()("dataset", po::value(&path)->required(), "dataset folder or its dataset.json");
     po::positional_options_description pos;
     pos.add("dataset", 1);
-    const auto vm = cli::parse({"inspect", "genre inspect DATASET",
+    const auto vm = app::parse({"inspect", "genre inspect DATASET",
                                 "Summarises a preprocessed dataset: parameters, tracks and segments per class and "
                                 "split, shards, and every file that failed with its reason."},
                                opts, argc, argv, &pos);

@@ -2,8 +2,8 @@
 // mpiexec, srun or alone.
 #include <iostream>
 
-#include "cli/mpi_command.h"
-#include "cli/options.h"
+#include "app/mpi_command.h"
+#include "app/options.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/stop_signal.h"
@@ -17,7 +17,7 @@ namespace genre::preprocess {
 namespace {
 
 PreprocessConfig parse_config(int argc, char** argv, bool* help) {
-  namespace po = cli::po;
+  namespace po = app::po;
   PreprocessConfig c;
   std::string feature = "mfcc", pad_mode = "constant";
   std::string input, list, output, split_files, export_csv, classes;
@@ -46,7 +46,7 @@ PreprocessConfig parse_config(int argc, char** argv, bool* help) {
       ("classes", po::value(&classes), "with --from-csv: the allowed labels, comma-separated (a label outside them is an error)")
       ("force", po::bool_switch(&c.force), "delete earlier output in --output and redo everything")
       ("quiet", po::bool_switch(&c.quiet), "print warnings and errors only");
-  const auto vm = cli::parse({"preprocess", "genre preprocess --input DIR | --list FILE.csv | --from-csv CSV [CSV] --output DIR [options]\n"
+  const auto vm = app::parse({"preprocess", "genre preprocess --input DIR | --list FILE.csv | --from-csv CSV [CSV] --output DIR [options]\n"
                               "       genre preprocess --output DIR --export-csv CSVDIR",
                               "Decodes every audio file, slices it into segments and writes MFCC or log-mel features "
                               "to HDF5 shards plus dataset.json. Run it alone or under mpiexec/srun: files are handed "
@@ -88,7 +88,7 @@ void print_export(const CsvExport& e, const std::filesystem::path& dir) {
 }  // namespace
 
 int preprocess_main(int argc, char** argv) {
-  return cli::run_mpi_command("preprocess", argc, argv, [&](cli::MpiCommand& command) {
+  return app::run_mpi_command("preprocess", argc, argv, [&](app::MpiCommand& command) {
     const dist::Comm& world = command.world();
     const bool root = command.root();
     bool help = false;

@@ -2,7 +2,7 @@
 // tests use. It is test data, never a stand-in for a real collection.
 #include <iostream>
 
-#include "cli/options.h"
+#include "app/options.h"
 #include "common/progress.h"
 #include "preprocess/commands.h"
 #include "preprocess/synth.h"
@@ -10,8 +10,8 @@
 namespace genre::preprocess {
 
 int synth_main(int argc, char** argv) {
-  return cli::guarded("synth", [&] {
-    namespace po = cli::po;
+  return app::guarded("synth", [&] {
+    namespace po = app::po;
     SynthConfig c;
     std::string output;
     po::options_description opts("options");
@@ -23,7 +23,7 @@ int synth_main(int argc, char** argv) {
         ("sample-rate", po::value(&c.sample_rate)->default_value(c.sample_rate), "sample rate (Hz)")
         ("seed", po::value(&c.seed)->default_value(c.seed), "corpus seed: same seed, byte-identical files")
         ("with-bad-files", po::bool_switch(&c.with_bad_files), "add broken files (empty, not audio, truncated, too short, silent, NaN, garbage FLAC)");
-    const auto vm = cli::parse({"synth", "genre synth --output DIR [options]",
+    const auto vm = app::parse({"synth", "genre synth --output DIR [options]",
                                 "Writes a deterministic labelled corpus laid out like GTZAN (16-bit mono WAV) whose "
                                 "classes differ in tempo, timbre, spectral tilt, percussiveness and harmony, with "
                                 "enough overlap that a classifier has to learn. For tests and demos only."},

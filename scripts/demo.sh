@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-demo}
 scripts/install-deps.sh
-scripts/build.sh
+# Only the two executables the demo runs (scripts/test.sh builds everything).
+scripts/build.sh genre genre-torch
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 genre=build/src/cli/genre
 step() { printf '\n== %s\n' "$*"; }

@@ -12,11 +12,19 @@ packages=(
   libhdf5-dev hdf5-tools
   libsndfile1-dev libfftw3-dev libsoxr-dev libxxhash-dev
   libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev hyperfine
   python3-h5py python3-numpy
+  iproute2 util-linux  # ip, nsenter, unshare, flock: the multi-host test bed (tests/multinode)
+  # Tests and benchmarks only: the torchvision weight converter's test
+  # (tests/model) and the PyTorch reference of bench/bench_training.sh.
+  python3-torch
 )
 # The SLURM integration tests start a one-node cluster on this machine.
 if [[ "${GENRE_WITH_SLURM:-1}" == 1 ]]; then packages+=(slurm-wlm munge); fi
+# Bench-only references, not needed to build or test: Optuna 3.1 beside
+# genre's TPE (bench/bench_tpe.sh) and a headless browser to look at
+# report.html (docs/adaptive-search.md). GENRE_WITH_BENCH_DEPS=1 adds them.
+if [[ "${GENRE_WITH_BENCH_DEPS:-0}" == 1 ]]; then packages+=(python3-optuna chromium); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,37 +1,13 @@
 #include "search/asha.h"
 
-#include <algorithm>
-#include <cmath>
-
-
 namespace genre::search {
 
 Asha::Asha(std::unique_ptr<SearchAlgorithm> proposer, const AshaSpec& spec)
-    : proposer_(std::move(proposer)), spec_(spec) {
-  for (int r : spec_.rungs()) rung_epochs_.insert(r);
-}
+    : proposer_(std::move(proposer)), rungs_(spec.rungs(), spec.eta) {}
 
-void Asha::report(int trial, int epoch, double score) {
-  if (!rung_epochs_.count(epoch)) return;
-  auto& rung = rungs_[epoch];
-  if (rung.count(trial)) return;  // judged already (a restarted trial repeats epochs)
-  // A NaN score ranks below everything.
-  const double s = std::isnan(score) ? -HUGE_VAL : score;
-  rung[trial] = s;
-  const std::size_t keep = std::max<std::size_t>(1, rung.size() / static_cast<std::size_t>(spec_.eta));
-  // Its place among those at the rung; a tie goes to the trial that got
-  // there first, so equal scores cannot all slip through.
-  const std::size_t ahead = static_cast<std::size_t>(std::count_if(
-      rung.begin(), rung.end(), [&](const auto& kv) { return kv.first != trial && kv.second >= s; }));
-  if (ahead >= keep) stopped_.insert({trial, epoch});
-}
-
-bool Asha::should_stop(int trial, int epoch) const { return stopped_.count({trial, epoch}) > 0; }
-
-const std::map<int, double>& Asha::recorded(int rung_epoch) const {
-  static const std::map<int, double> kNone;
-  const auto it = rungs_.find(rung_epoch);
-  return it == rungs_.end() ? kNone : it->second;
+bool Asha::observe(const TrialEvent& event) {
+  if (event.kind == TrialEvent::Kind::kEpoch) rungs_.record(event.trial, event.epoch, event.score);
+  return proposer_->observe(event);
 }
 
 }  // namespace genre::search

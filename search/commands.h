@@ -1,6 +1,8 @@
 #pragma once
 // Entry points of the subcommands that live in search/ (argv[0] is the
-// subcommand's name); registered in src/cli/main.cpp.
+// subcommand's name). leaderboard is torch-free and runs in the genre front
+// (src/cli/main.cpp); search trains, so it runs in genre-torch
+// (src/cli/torch_main.cpp).
 namespace genre::search {
 
 // genre search --spec FILE --data dataset.json --out runs/NAME [--resume] [--quiet]

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -29,7 +30,7 @@ std::string brief(const nlohmann::json& params) {
 Coordinator::Coordinator(const SweepSpec& spec, const std::filesystem::path& run_dir,
                          const std::vector<nlohmann::json>& events)
     : spec_(spec), run_dir_(run_dir), algorithm_(make_algorithm(spec)), resumed_(!events.empty()),
-      total_(spec.trial_count()) {
+      total_(spec.trial_count()), journal_length_(events.size()) {
   const SweepState state = replay(events);
   const std::string where = (run_dir_ / "journal.jsonl").string();
   if (state.runs > 0) {
@@ -38,16 +39,8 @@ Coordinator::Coordinator(const SweepSpec& spec, const std::filesystem::path& run
                        (state.maximize() ? "maximize" : "minimize") + "); the spec now says " + spec_.metric.name +
                        " (" + goal_name(spec_.metric.goal) + ")");
   }
+  verify_journal(events, state);
   for (const auto& t : state.trials) {
-    const auto p = algorithm_->next_config();
-    if (!p)
-      throw UsageError(where + ": the journal holds " + std::to_string(state.trials.size()) +
-                       " trials but the spec now proposes only " + std::to_string(t.id) +
-                       " (was max_trials lowered?); resume with the original spec");
-    if (*p != t.params)
-      throw UsageError(where + ": trial " + std::to_string(t.id) + " was started with " + t.params.dump() +
-                       " but the spec now proposes " + p->dump() +
-                       "; resume with the spec the sweep was started with (its copy is sweep.yaml) or use a new --out");
     params_.push_back(t.params);
     configs_.push_back(t.config);
     attempts_.push_back(t.attempts);
@@ -56,11 +49,42 @@ Coordinator::Coordinator(const SweepSpec& spec, const std::filesystem::path& run
     else
       restart_.push_back(t.id);
   }
-  // ASHA must see the epochs in the order they first happened.
-  for (const auto& e : events)
-    if (e.value("event", std::string()) == events::kEpoch)
-      algorithm_->report(e.at("trial").get<int>(), e.at("epoch").get<int>(),
-                         spec_.metric.score(finite_metric(e.value("metrics", nlohmann::json::object()), spec_.metric.name).value_or(std::nan(""))));
+}
+
+// Replays the journal through the algorithm in order and, at each trial's
+// basis, checks that the algorithm proposes what the journal recorded.
+void Coordinator::verify_journal(const std::vector<nlohmann::json>& events, const SweepState& state) {
+  const std::string where = (run_dir_ / "journal.jsonl").string();
+  std::map<std::size_t, std::vector<int>> check_at;  // journal position -> trials proposed from the state there
+  std::vector<bool> seen(state.trials.size(), false);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (e.value("event", std::string()) != events::kTrialStarted) continue;
+    const int id = e.at("trial").get<int>();
+    if (seen[static_cast<std::size_t>(id)]) continue;
+    seen[static_cast<std::size_t>(id)] = true;
+    // Journals from before the basis was recorded: the state just before the trial started.
+    const std::size_t basis = std::min<std::size_t>(e.value("basis", i), i);
+    check_at[basis].push_back(id);
+  }
+  const auto check = [&](int id) {
+    const auto& t = state.trials[static_cast<std::size_t>(id)];
+    const auto p = algorithm_->propose(id)();
+    if (!p)
+      throw UsageError(where + ": the journal holds " + std::to_string(state.trials.size()) +
+                       " trials but the spec now proposes only " + std::to_string(id) +
+                       " (was max_trials lowered?); resume with the original spec");
+    if (*p != t.params)
+      throw UsageError(where + ": trial " + std::to_string(id) + " was started with " + t.params.dump() +
+                       " but the spec now proposes " + p->dump() +
+                       "; resume with the spec the sweep was started with (its copy is sweep.yaml) or use a new --out");
+  };
+  for (std::size_t i = 0; i <= events.size(); ++i) {
+    if (const auto it = check_at.find(i); it != check_at.end())
+      for (int id : it->second) check(id);
+    if (i < events.size())
+      if (const auto ev = trial_event(events[i], spec_.metric)) algorithm_->observe(*ev);
+  }
 }
 
 void Coordinator::start(int groups) {
@@ -73,6 +97,10 @@ void Coordinator::start(int groups) {
 void Coordinator::journal(const nlohmann::json& event) {
   if (!journal_) throw Error("the coordinator was not started");
   journal_->append(event);
+  ++journal_length_;
+  // The algorithm hears every event as it is journaled, as a replay would.
+  if (const auto ev = trial_event(event, spec_.metric))
+    if (algorithm_->observe(*ev)) ++version_;
 }
 
 std::filesystem::path Coordinator::trial_dir(int trial) const { return search::trial_dir(run_dir_, trial); }
@@ -87,28 +115,102 @@ TrialAssignment Coordinator::assignment(int trial, int attempt) const {
   return a;
 }
 
-std::optional<TrialAssignment> Coordinator::next(int group) {
-  if (interrupted_) return std::nullopt;
-  int id;
-  if (!restart_.empty()) {
-    id = restart_.front();
-    restart_.pop_front();
-    ++attempts_[static_cast<std::size_t>(id)];
-  } else {
-    const auto p = algorithm_->next_config();
-    if (!p) return std::nullopt;
-    id = static_cast<int>(params_.size());
-    params_.push_back(*p);
-    configs_.push_back(spec_.trial_config(*p));
-    attempts_.push_back(1);
-  }
+TrialAssignment Coordinator::start_trial(int id, int group, long long basis) {
   TrialAssignment a = assignment(id, attempts_[static_cast<std::size_t>(id)]);
   std::filesystem::create_directories(a.dir);
-  journal(events::trial_started(id, a.attempt, group, params_[static_cast<std::size_t>(id)], a.config));
+  journal(events::trial_started(id, a.attempt, group, params_[static_cast<std::size_t>(id)], a.config, basis));
   running_[id] = Running{group, 0};
   spdlog::info("trial {} {} on group {}: {}", id, a.attempt > 1 ? "restarts (attempt " + std::to_string(a.attempt) + ")" : "starts",
                group, brief(params_[static_cast<std::size_t>(id)]));
   return a;
+}
+
+void Coordinator::request(int group) {
+  if (interrupted_ || (exhausted_ && restart_.empty())) {
+    answers_.push_back({group, std::nullopt});
+    return;
+  }
+  if (!restart_.empty()) {
+    const int id = restart_.front();
+    restart_.pop_front();
+    ++attempts_[static_cast<std::size_t>(id)];
+    answers_.push_back({group, start_trial(id, group, -1)});
+    return;
+  }
+  waiting_.push_back(group);
+  pump(false);
+}
+
+void Coordinator::hand_out(const Job& job, const std::optional<nlohmann::json>& params) {
+  if (!params) {  // the algorithm starts no more trials: every waiting group may quit
+    exhausted_ = true;
+    for (int g : waiting_) answers_.push_back({g, std::nullopt});
+    waiting_.clear();
+    return;
+  }
+  const int group = waiting_.front();
+  waiting_.pop_front();
+  params_.push_back(*params);
+  configs_.push_back(spec_.trial_config(*params));
+  attempts_.push_back(1);
+  answers_.push_back({group, start_trial(job.trial, group, static_cast<long long>(job.basis))});
+}
+
+// Moves proposals along: takes a finished one, hands out what is valid,
+// starts the next computation (for a waiting group, or ahead of time).
+void Coordinator::pump(bool block) {
+  while (true) {
+    if (job_) {
+      const auto result = block && !waiting_.empty() ? suggester_.wait() : suggester_.poll();
+      if (result) {
+        const Job job = *job_;
+        job_.reset();
+        if (job.requested && !waiting_.empty() && job.trial == static_cast<int>(params_.size()))
+          hand_out(job, result->params);
+        else if (!job.requested && job.version == version_ && job.trial == static_cast<int>(params_.size()))
+          ready_.emplace(job, result->params);
+        // else: stale (events came in that may change it, or the job is ending)
+        continue;
+      }
+    }
+    if (interrupted_ || exhausted_) return;
+    const int next_id = static_cast<int>(params_.size());
+    if (ready_ && (ready_->first.version != version_ || ready_->first.trial != next_id)) ready_.reset();
+    if (!waiting_.empty() && ready_) {
+      const auto [job, params] = std::move(*ready_);
+      ready_.reset();
+      hand_out(job, params);
+      continue;
+    }
+    if (job_) {
+      // A computation ahead of time that is still valid now serves the group that asked.
+      if (!waiting_.empty() && !job_->requested && job_->version == version_) job_->requested = true;
+      if (!block || waiting_.empty()) return;
+      continue;  // wait for it
+    }
+    if (ready_) return;  // computed ahead, nobody asked yet
+    job_ = Job{next_id, journal_length_, version_, !waiting_.empty()};
+    suggester_.submit(algorithm_->propose(next_id));
+    if (!block || waiting_.empty()) return;
+  }
+}
+
+std::vector<Coordinator::Answer> Coordinator::answers() {
+  if (journal_) pump(false);
+  return std::exchange(answers_, {});
+}
+
+std::optional<TrialAssignment> Coordinator::next(int group) {
+  request(group);
+  while (true) {
+    for (auto& a : answers_)
+      if (a.group == group) {
+        auto trial = std::move(a.trial);
+        answers_.clear();
+        return trial;
+      }
+    pump(true);
+  }
 }
 
 Verdict Coordinator::epoch(int group, int trial, const EpochReport& report) {
@@ -120,10 +222,9 @@ Verdict Coordinator::epoch(int group, int trial, const EpochReport& report) {
                  trial);
     return Verdict::kStop;
   }
-  journal(events::epoch(trial, report));
+  journal(events::epoch(trial, report));  // the algorithm hears it from journal()
   it->second.epochs = report.epoch;
   const double value = finite_metric(report.metrics, spec_.metric.name).value_or(std::nan(""));
-  algorithm_->report(trial, report.epoch, spec_.metric.score(value));
   if (interrupted_) return Verdict::kInterrupt;
   if (algorithm_->should_stop(trial, report.epoch)) {
     journal(events::trial_pruned(trial, report.epoch, value));
@@ -146,6 +247,8 @@ void Coordinator::end(int group, int trial, const TrialEnd& end) {
       // signal means the job is ending.
       if (!interrupted_) spdlog::warn("trial {} was interrupted on group {}: the job is ending", trial, group);
       interrupted_ = true;
+      for (int g : waiting_) answers_.push_back({g, std::nullopt});
+      waiting_.clear();
       return;
     case TrialEnd::Kind::kFinished:
       if (!was_running) return;
@@ -177,6 +280,9 @@ void Coordinator::ended(int trial) {
 void Coordinator::interrupt() {
   if (interrupted_) return;
   interrupted_ = true;
+  for (int g : waiting_) answers_.push_back({g, std::nullopt});
+  waiting_.clear();
+  ready_.reset();
   spdlog::warn("stop requested: no new trials; {} running trial(s) checkpoint and stop", running_.size());
 }
 

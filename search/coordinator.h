@@ -6,11 +6,28 @@
 // transport (mpi_sweep.h) and the single-process loop both drive this class,
 // and tests drive it directly.
 //
-// Built from the journal of an earlier run (--resume): its trials are proposed
-// again by the algorithm and must match what the journal recorded; ASHA sees
-// the journal's epochs in their original order; finished, failed and pruned
-// trials are never handed out again; trials that were running are handed out
-// first, to restart from their last checkpoint.
+// Every event it journals is fed to the algorithm at once, in journal order.
+// Built from the journal of an earlier run (--resume), it replays the journal
+// through the algorithm in the same order, and each trial is proposed again
+// from the state its proposal saw (its trial_started `basis`: the number of
+// events before it) and must match what the journal recorded; finished,
+// failed and pruned trials are never handed out again; trials that were
+// running are handed out first, to restart from their last checkpoint.
+//
+// Proposals run on the suggestion thread (suggester.h), off the message
+// loop. Determinism: a trial's config is a pure function of the spec, its id
+// and the first `basis` events of the journal, and `basis` is journaled with
+// it, so a resumed sweep rebuilds exactly what an uninterrupted one had
+// (with one group, or in-process, the event order itself is fixed, and the
+// configs are those of an uninterrupted run). Which basis a live run uses is
+// the coordinator's choice, made in journal order, not by the thread's
+// timing: while no group waits, the next trial's proposal is computed ahead
+// from the state now, and it is used only when no event that could change it
+// (SearchAlgorithm::observe's answer) came in since; otherwise, and when
+// nothing was ready, the waiting group's proposal is computed from the state
+// when it asked, and used whatever comes in meanwhile. Groups asking at once
+// are served one after another, so each sees the trials started before it
+// (constant liar).
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -22,6 +39,7 @@
 
 #include "search/algorithm.h"
 #include "search/journal.h"
+#include "search/suggester.h"
 #include "search/sweep_state.h"
 #include "search/trial_runner.h"
 
@@ -46,8 +64,20 @@ class Coordinator {
   // after every rank has agreed to start.
   void start(int groups);
 
-  // `group` is free: the trial it trains next, or nullopt when no trial is
-  // left to start (or the job is ending); the group may then quit.
+  // The answer to a free group: the trial it trains next, or none (no trial
+  // is left to start, or the job is ending: the group may quit).
+  struct Answer {
+    int group = -1;
+    std::optional<TrialAssignment> trial;
+  };
+  // `group` is free. Its answer comes from answers(), at once or when its
+  // proposal has been computed.
+  void request(int group);
+  // The answers that are ready (each journaled before it is returned); never blocks.
+  std::vector<Answer> answers();
+  // Whether a group is waiting for its answer.
+  bool waiting() const { return !waiting_.empty(); }
+  // request() and wait for the answer (one process alone, tests).
   std::optional<TrialAssignment> next(int group);
   // Journals the epoch, then answers it.
   Verdict epoch(int group, int trial, const EpochReport& report);
@@ -73,9 +103,19 @@ class Coordinator {
     int group;
     int epochs = 0;
   };
+  struct Job {
+    int trial;
+    std::size_t basis;       // journal events the proposal saw
+    std::uint64_t version;   // version_ when it was submitted
+    bool requested;          // a group waits for it (it is used whatever comes in meanwhile)
+  };
   std::filesystem::path trial_dir(int trial) const;
   TrialAssignment assignment(int trial, int attempt) const;
   void journal(const nlohmann::json& event);
+  void verify_journal(const std::vector<nlohmann::json>& events, const SweepState& state);
+  void pump(bool block);
+  void hand_out(const Job& job, const std::optional<nlohmann::json>& params);
+  TrialAssignment start_trial(int id, int group, long long basis);
   void ended(int trial);  // counts it, logs the sweep's progress, calls on_trial_end
 
   SweepSpec spec_;
@@ -89,6 +129,14 @@ class Coordinator {
   std::vector<int> attempts_;           // by trial id
   std::deque<int> restart_;             // trials to restart, in id order
   std::map<int, Running> running_;
+  std::size_t journal_length_ = 0;  // complete events in the journal
+  std::uint64_t version_ = 0;       // events that changed what the algorithm proposes
+  Suggester suggester_;
+  std::optional<Job> job_;          // submitted to suggester_
+  std::optional<std::pair<Job, std::optional<nlohmann::json>>> ready_;  // a computed-ahead proposal
+  bool exhausted_ = false;          // the algorithm proposes no more trials
+  std::deque<int> waiting_;         // groups waiting for a new trial, in the order they asked
+  std::vector<Answer> answers_;
   bool interrupted_ = false;
   int ended_now_ = 0;
   int ended_before_ = 0;  // trials that had ended before a --resume

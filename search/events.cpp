@@ -33,18 +33,23 @@ nlohmann::json sweep_started(const SweepSpec& spec, int trials, int groups, bool
   e["ranks_per_trial"] = spec.ranks_per_trial;
   if (spec.asha)
     e["asha"] = {{"min_epochs", spec.asha->min_epochs}, {"eta", spec.asha->eta}, {"max_epochs", spec.asha->max_epochs}};
+  if (spec.hyperband)
+    e["hyperband"] = {{"min_epochs", spec.hyperband->min_epochs}, {"eta", spec.hyperband->eta},
+                      {"max_epochs", spec.hyperband->max_epochs}};
+  if (spec.median) e["median"] = true;
   e["resumed"] = resumed;
   return e;
 }
 
 nlohmann::json trial_started(int trial, int attempt, int group, const nlohmann::json& params,
-                             const nlohmann::json& config) {
+                             const nlohmann::json& config, long long basis) {
   auto e = base(kTrialStarted);
   e["trial"] = trial;
   e["attempt"] = attempt;
   e["group"] = group;
   e["params"] = params;
   e["config"] = config;
+  if (basis >= 0) e["basis"] = basis;
   return e;
 }
 

@@ -2,7 +2,8 @@
 // The journal's events (DESIGN.md): one builder per event so that every
 // writer spells them alike. Each carries "event" and "time" (Unix seconds).
 //   sweep_started   spec summary: name, method, metric, goal, parameters, seed, groups, resumed
-//   trial_started   trial, attempt, group, params, config
+//   trial_started   trial, attempt, group, params, config; a new trial also
+//                   basis: how many journal events its proposal was computed after
 //   epoch           trial, epoch, metrics, seconds
 //   trial_finished  trial, epochs, final (test metrics), confusion
 //   trial_failed    trial, reason, epochs
@@ -27,8 +28,9 @@ inline constexpr const char* kSweepEnded = "sweep_ended";
 double now_s();
 
 nlohmann::json sweep_started(const SweepSpec& spec, int trials, int groups, bool resumed);
+// basis < 0: none (a restart, whose config was proposed before).
 nlohmann::json trial_started(int trial, int attempt, int group, const nlohmann::json& params,
-                             const nlohmann::json& config);
+                             const nlohmann::json& config, long long basis = -1);
 nlohmann::json epoch(int trial, const EpochReport& report);
 nlohmann::json trial_finished(int trial, const TrialResult& result);
 nlohmann::json trial_failed(int trial, const std::string& reason, int epochs);

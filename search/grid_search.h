@@ -1,6 +1,7 @@
 #pragma once
 // Every combination of the parameters' grid values, the last parameter varying
 // fastest (like nested loops in the spec's order), capped at max_trials.
+// Trial i's config is a function of i alone.
 #include "search/algorithm.h"
 
 namespace genre::search {
@@ -8,15 +9,15 @@ namespace genre::search {
 class GridSearch : public SearchAlgorithm {
  public:
   explicit GridSearch(const SweepSpec& spec);
-  std::optional<nlohmann::json> next_config() override;
-  void report(int, int, double) override {}
+  Proposal propose(int trial) const override;
+  bool observe(const TrialEvent&) override { return false; }
   bool should_stop(int, int) const override { return false; }
+  int fixed_trials() const override { return count_; }
 
  private:
   std::vector<std::string> names_;
   std::vector<std::vector<nlohmann::json>> values_;
   int count_;
-  int issued_ = 0;
 };
 
 }  // namespace genre::search

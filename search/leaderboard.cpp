@@ -12,6 +12,7 @@
 #include "common/file_io.h"
 #include "search/json_values.h"
 #include "search/journal.h"
+#include "search/report_adaptive.h"
 #include "search/report_html.h"
 #include "search/run_layout.h"
 #include "search/spec.h"
@@ -174,6 +175,7 @@ std::string leaderboard_markdown(const Leaderboard& lb) {
   if (lb.best())
     out << "\nBest: trial " << lb.best()->trial.id << " (" << lb.metric << " " << fixed(lb.best()->value, 4)
         << " at epoch " << lb.best()->best_epoch << "); its training config is in best.yaml.\n";
+  out << importance_markdown(lb);
   return out.str();
 }
 

@@ -2,7 +2,7 @@
 // journal, at any time (also while the sweep runs), and prints the short table.
 #include <iostream>
 
-#include "cli/options.h"
+#include "app/options.h"
 #include "common/error.h"
 #include "search/commands.h"
 #include "search/sweep.h"
@@ -10,8 +10,8 @@
 namespace genre::search {
 
 int leaderboard_main(int argc, char** argv) {
-  return cli::guarded("leaderboard", [&] {
-    namespace po = cli::po;
+  return app::guarded("leaderboard", [&] {
+    namespace po = app::po;
     std::string run;
     std::size_t top = 10;
     po::options_description opts("options");
@@ -20,7 +20,7 @@ int leaderboard_main(int argc, char** argv) {
         ("top", po::value(&top)->default_value(top), "rows of the table printed here (the files hold every trial)");
     po::positional_options_description positional;
     positional.add("run", 1);
-    const auto vm = cli::parse({"leaderboard", "genre leaderboard runs/NAME [--top N]",
+    const auto vm = app::parse({"leaderboard", "genre leaderboard runs/NAME [--top N]",
                                 "Renders leaderboard.csv, leaderboard.md, report.html (self-contained: open it in "
                                 "any browser, offline) and best.yaml from runs/NAME/journal.jsonl, and prints the "
                                 "top of the table. Safe to run while the sweep is still going."},

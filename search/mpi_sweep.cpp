@@ -29,8 +29,18 @@ SweepStats serve(Coordinator& coordinator, const dist::Comm& world, int groups, 
   const auto started = Clock::now();
   int alive = groups;
   dist::PollBackoff backoff;  // a reply is never late by more than 1 ms
+  // Answers whose proposals the suggestion thread has computed meanwhile.
+  const auto send_answers = [&] {
+    for (const auto& a : coordinator.answers()) {
+      world.send(a.trial ? protocol::assignment(*a.trial) : protocol::quit(coordinator.interrupted()),
+                 1 + a.group * ranks_per_trial, protocol::kAssign);
+      if (!a.trial) --alive;
+    }
+  };
   while (alive > 0) {
     if (!coordinator.interrupted() && stop_requested && stop_requested()) coordinator.interrupt();
+    send_answers();
+    if (alive == 0) break;
     if (!world.message_waiting()) {
       backoff.idle();
       continue;
@@ -45,12 +55,9 @@ SweepStats serve(Coordinator& coordinator, const dist::Comm& world, int groups, 
       throw Error("rank " + std::to_string(from) + " is no group leader but sent tag " + std::to_string(tag));
     try {
       switch (tag) {
-        case protocol::kRequest: {
-          const auto a = coordinator.next(group);
-          world.send(a ? protocol::assignment(*a) : protocol::quit(coordinator.interrupted()), from, protocol::kAssign);
-          if (!a) --alive;
+        case protocol::kRequest:
+          coordinator.request(group);  // answered by send_answers(), now or once its proposal is computed
           break;
-        }
         case protocol::kEpoch: {
           const auto j = nlohmann::json::parse(text);
           const Verdict v = coordinator.epoch(group, j.at("trial").get<int>(), protocol::parse_epoch(j));
@@ -69,6 +76,7 @@ SweepStats serve(Coordinator& coordinator, const dist::Comm& world, int groups, 
     } catch (const nlohmann::json::exception& e) {
       throw Error("malformed message from rank " + std::to_string(from) + ": " + e.what());
     }
+    send_answers();
     stats.coordinator_s += since(handling);
   }
   stats.wall_s = since(started);

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "search/test_functions.h"
 #include "search/yaml_json.h"
 
 namespace genre::search {
@@ -56,7 +57,16 @@ bool any_rank(const dist::Comm& group, bool flag) {
 
 ObjectiveRunner::ObjectiveRunner(std::function<bool()> stop_requested) : stop_requested_(std::move(stop_requested)) {}
 
+double ObjectiveRunner::loss(const nlohmann::json& config, int epoch) {
+  const auto& o = *find_dotted(config, "objective");
+  const double r = number_at(config, "objective.rate", 0.5);
+  // Decays to 0 at the last epoch, so the trial's final val_loss is f itself.
+  const double decay = std::pow(1 - r, epoch) - std::pow(1 - r, epochs_of(config));
+  return test_function(o.at("function").get<std::string>(), o) + test_function_noise(o) + decay;
+}
+
 double ObjectiveRunner::value(const nlohmann::json& config, int epoch) {
+  if (const auto* f = find_dotted(config, "objective.function"); f && f->is_string()) return 1 - loss(config, epoch);
   const double q = number_at(config, "objective.quality", 0.5);
   const double r = number_at(config, "objective.rate", 0.5);
   return q * (1 - std::pow(1 - r, epoch));
@@ -71,6 +81,10 @@ void ObjectiveRunner::validate(const nlohmann::json& config, const MetricSpec& m
   if (r <= 0 || r > 1) throw UsageError("objective.rate: must be in (0, 1] (got " + std::to_string(r) + ")");
   if (epochs_of(config) < 1) throw UsageError(std::string(kEpochsKey) + ": must be at least 1");
   if (number_at(config, "objective.epoch_s", 0) < 0) throw UsageError("objective.epoch_s: must not be negative");
+  if (const auto* f = find_dotted(config, "objective.function")) {
+    if (!f->is_string()) throw UsageError("objective.function: must be the name of a test function");
+    loss(config, 1);  // an unknown function or a bad coordinate: UsageError naming its key
+  }
 }
 
 TrialResult ObjectiveRunner::run(const TrialAssignment& trial, const dist::Comm& group, const EpochCallback& on_epoch) {

@@ -14,6 +14,10 @@
 //   objective.fail_at_epoch  throw during this epoch (a failing trial)
 //   objective.nan_at_epoch   report a NaN train_loss at this epoch
 //   objective.oom_at_epoch   run out of memory (std::bad_alloc) during this epoch
+//   objective.function       a test function of test_functions.h (branin, hartmann6, mixed),
+//                            its coordinates objective.x1, ... and objective.noise: then
+//                            val_loss after epoch e is f + noise + (1 - r)^e - (1 - r)^epochs
+//                            (f itself at the last epoch) and v = 1 - val_loss
 // Reported per epoch: val_track_accuracy v, val_accuracy 0.95 v, val_macro_f1
 // 0.9 v, val_loss 1 - v, train_track_accuracy min(1, v + 0.05), train_loss
 // 0.95 - v. At the end: the test_* counterparts of the best epoch (0.98 of the
@@ -33,6 +37,8 @@ class ObjectiveRunner : public TrialRunner {
 
   // The val_track_accuracy of `config` after `epoch` epochs.
   static double value(const nlohmann::json& config, int epoch);
+  // With objective.function: the val_loss of `config` after `epoch` epochs.
+  static double loss(const nlohmann::json& config, int epoch);
 
  private:
   std::function<bool()> stop_requested_;

@@ -1,5 +1,6 @@
 #include "search/params.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -37,16 +38,41 @@ Distribution parse_distribution(const std::string& s, const std::string& key) {
                "' (supported: uniform, log_uniform_values, int_uniform, q_uniform; or give value / values)");
 }
 
+// when: {other.param: value | [values]}; whether the names exist is the
+// spec's check (SweepSpec::validate_adaptive), which sees every parameter.
+std::vector<Condition> parse_when(const YAML::Node& node, const std::string& key) {
+  if (!node.IsMap() || node.size() == 0)
+    bad(key, "must be a mapping from an earlier parameter to the value (or list of values) it must have");
+  std::vector<Condition> out;
+  for (const auto& kv : node) {
+    Condition c;
+    c.param = kv.first.Scalar();
+    const std::string at = key + "." + c.param;
+    if (kv.second.IsSequence()) {
+      if (kv.second.size() == 0) bad(at, "must list at least one value");
+      for (std::size_t i = 0; i < kv.second.size(); ++i)
+        c.values.push_back(yaml_to_json(kv.second[i], at + "[" + std::to_string(i) + "]"));
+    } else if (kv.second.IsScalar()) {
+      c.values.push_back(yaml_to_json(kv.second, at));
+    } else {
+      bad(at, "must be a value or a list of values");
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 ParamSpec parse_one(const std::string& name, const YAML::Node& node, const std::string& key) {
-  static const std::set<std::string> kKeys = {"value", "values", "probabilities", "distribution", "min", "max", "q"};
+  static const std::set<std::string> kKeys = {"value", "values", "probabilities", "distribution", "min", "max", "q", "when"};
   for (const auto& kv : node) {
     const std::string k = kv.first.Scalar();
     if (!kKeys.count(k))
       bad(key + "." + k, "unknown key (a parameter takes value, values, probabilities, distribution, min, max, q, "
-                         "or parameters for nesting)");
+                         "when, or parameters for nesting)");
   }
   ParamSpec p;
   p.name = name;
+  if (node["when"]) p.when = parse_when(node["when"], key + ".when");
   const bool has_value = static_cast<bool>(node["value"]), has_values = static_cast<bool>(node["values"]);
   const bool has_range = node["min"] || node["max"];
   std::string dist;
@@ -155,6 +181,35 @@ const char* distribution_name(Distribution d) {
     case Distribution::kQUniform: return "q_uniform";
   }
   return "?";
+}
+
+bool ParamSpec::active(const nlohmann::json& params) const {
+  for (const auto& c : when) {
+    const auto it = params.find(c.param);
+    if (it == params.end()) return false;
+    if (std::find(c.values.begin(), c.values.end(), *it) == c.values.end()) return false;
+  }
+  return true;
+}
+
+nlohmann::json ParamSpec::snap(double x) const {
+  switch (distribution) {
+    case Distribution::kUniform:
+    case Distribution::kLogUniformValues:
+      return std::min(max, std::max(min, x));
+    case Distribution::kIntUniform:
+      return static_cast<std::int64_t>(std::min(max, std::max(min, std::round(x))));
+    case Distribution::kQUniform: {
+      // The multiples of q inside [min, max], as sample() rounds them.
+      const double first = std::ceil(min / q - 1e-9), last = std::floor(max / q + 1e-9);
+      const double k = std::min(last, std::max(first, std::round(x / q)));
+      return as_number(decimal_rounded(k * q), integral);
+    }
+    case Distribution::kConstant:
+    case Distribution::kCategorical:
+      break;
+  }
+  throw Error("parameters." + name + ": " + distribution_name(distribution) + " has no numeric values to snap to");
 }
 
 std::vector<ParamSpec> parse_parameters(const YAML::Node& node, const std::string& where) {

@@ -8,6 +8,12 @@
 // integers, uniform otherwise (as W&B infers it). A parameter's name is a
 // dotted path into the training config ("optimizer.lr"); W&B's nested form
 // (name: {parameters: {...}}) is flattened to dotted names.
+//
+// Conditional parameters (issue 14): `when: {model.name: cnn}` (or a list of
+// values, `when: {model.name: [cnn, resnet]}`) makes a parameter apply only
+// to trials whose named parameter, declared before it, is active and has one
+// of those values; several entries must all hold. An inactive parameter is
+// left out of the trial's values and config.
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +23,12 @@
 #include "search/rng.h"
 
 namespace genre::search {
+
+// One entry of a parameter's `when`: `param` must be active and equal one of `values`.
+struct Condition {
+  std::string param;
+  std::vector<nlohmann::json> values;
+};
 
 enum class Distribution { kConstant, kCategorical, kUniform, kLogUniformValues, kIntUniform, kQUniform };
 
@@ -30,6 +42,15 @@ struct ParamSpec {
   double min = 0, max = 0;                // the numeric distributions (inclusive for int_uniform)
   double q = 1;                           // kQUniform: the step
   bool integral = false;                  // draws are integers (int_uniform; q_uniform on an integer grid)
+  std::vector<Condition> when;            // empty: always active
+
+  // Whether it applies to a trial whose earlier parameters have `params`
+  // (those already chosen; inactive ones absent).
+  bool active(const nlohmann::json& params) const;
+  // The value of this numeric distribution nearest to x, as sample() gives
+  // them: an integer for integral ones, a multiple of q (as the decimal a
+  // user writes) for q_uniform, clipped to [min, max].
+  nlohmann::json snap(double x) const;
 
   bool continuous() const {
     return distribution == Distribution::kUniform || distribution == Distribution::kLogUniformValues;

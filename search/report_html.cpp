@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "search/json_values.h"
+#include "search/report_adaptive.h"
 #include "search/svg_plot.h"
 
 namespace genre::search {
@@ -259,9 +260,15 @@ std::string report_html(const Leaderboard& lb, const SweepState& state) {
     o << "<p class=\"note\">ASHA: min_epochs " << state.sweep["asha"].value("min_epochs", 0) << ", eta "
       << state.sweep["asha"].value("eta", 0) << ", max_epochs " << state.sweep["asha"].value("max_epochs", 0)
       << ".</p>";
+  if (state.sweep.contains("hyperband") && state.sweep["hyperband"].is_object())
+    o << "<p class=\"note\">Hyperband: min_epochs " << state.sweep["hyperband"].value("min_epochs", 0) << ", eta "
+      << state.sweep["hyperband"].value("eta", 0) << ", max_epochs " << state.sweep["hyperband"].value("max_epochs", 0)
+      << ".</p>";
+  if (state.sweep.value("median", false)) o << "<p class=\"note\">Trials below the median of finished ones stop early.</p>";
   o << "<h2>Leaderboard</h2><p class=\"note\">Click a column to sort.</p>";
   table(o, lb);
   confusion(o, lb);
+  o << adaptive_sections_html(lb);
   curves(o, lb);
   if (!lb.param_names.empty()) parameters(o, lb);
   o << "\n<script>" << kScript << "</script>\n</body></html>\n";

@@ -4,8 +4,8 @@
 
 #include <iostream>
 
-#include "cli/mpi_command.h"
-#include "cli/options.h"
+#include "app/mpi_command.h"
+#include "app/options.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/stop_signal.h"
@@ -20,7 +20,7 @@ namespace genre::search {
 namespace {
 
 SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool* plan) {
-  namespace po = cli::po;
+  namespace po = app::po;
   SearchOptions o;
   std::string spec, data, out;
   po::options_description opts("options");
@@ -33,7 +33,7 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool
       ("plan", po::bool_switch(plan), "print the trials the spec starts (their parameters, in order) and exit: "
                                       "trains nothing, needs no --data or --out")
       ("quiet", po::bool_switch(quiet), "print warnings and errors only");
-  const auto vm = cli::parse(
+  const auto vm = app::parse(
       {"search", "mpiexec -n 1+G*K genre search --spec SWEEP.yaml --data dataset.json --out runs/NAME [--resume]\n"
                  "       genre search --spec SWEEP.yaml --plan",
        "Runs a hyperparameter sweep: rank 0 coordinates and trains nothing; the other ranks form groups of the "
@@ -48,27 +48,55 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool
   return o;
 }
 
-// --plan: the configs the algorithm proposes, as the coordinator would number
-// them (ASHA prunes later, from results; the configs are the same).
+// --plan: what the spec fixes before any result: the space, and the configs
+// no result can change, as the coordinator would number them (grid and
+// random: all; tpe: its start-up trials). ASHA, Hyperband and the median
+// rule prune later, from results.
 int print_plan(const std::filesystem::path& spec_file) {
   if (spec_file.empty()) throw UsageError("--plan needs --spec");
   const SweepSpec spec = parse_spec_file(spec_file);
   spec.validate();  // the errors a real run would stop on (e.g. random without max_trials)
   const auto algorithm = make_algorithm(spec);
+  if (spec.method == Method::kTpe) {
+    std::cout << "space:\n";
+    for (const auto& p : spec.parameters) {
+      std::cout << "  " << p.name << ": " << distribution_name(p.distribution);
+      if (p.distribution == Distribution::kConstant || p.distribution == Distribution::kCategorical) {
+        std::cout << " [";
+        for (std::size_t i = 0; i < p.values.size(); ++i) std::cout << (i ? ", " : "") << p.values[i].dump();
+        std::cout << "]";
+      } else {
+        std::cout << " [" << p.min << ", " << p.max << "]" << (p.distribution == Distribution::kQUniform ? " q " + std::to_string(p.q) : "");
+      }
+      for (const auto& c : p.when) {
+        std::cout << " when " << c.param << " in [";
+        for (std::size_t i = 0; i < c.values.size(); ++i) std::cout << (i ? ", " : "") << c.values[i].dump();
+        std::cout << "]";
+      }
+      std::cout << "\n";
+    }
+  }
+  const int fixed = algorithm->fixed_trials();
   int trial = 0;
-  for (std::optional<nlohmann::json> params; (params = algorithm->next_config()); ++trial) {
+  for (std::optional<nlohmann::json> params; trial < fixed && (params = algorithm->next_config()); ++trial) {
     std::cout << "trial " << trial << ":";
     for (const auto& [name, value] : params->items()) std::cout << " " << name << "=" << value.dump();
     std::cout << "\n";
   }
-  std::cout << trial << " trial(s)" << (spec.asha ? ", pruned by ASHA as they report" : "") << "\n";
+  if (const std::string note = algorithm->plan_note(); !note.empty()) std::cout << note << "\n";
+  const char* stopper = spec.asha ? "ASHA" : spec.hyperband ? "Hyperband" : spec.median ? "the median rule" : nullptr;
+  if (spec.method == Method::kTpe)
+    std::cout << trial << " of " << spec.trial_count() << " trial(s) fixed in advance";
+  else
+    std::cout << trial << " trial(s)";
+  std::cout << (stopper ? std::string(", pruned by ") + stopper + " as they report" : "") << "\n";
   return 0;
 }
 
 }  // namespace
 
 int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
-  return cli::run_mpi_command("search", argc, argv, [&](cli::MpiCommand& command) {
+  return app::run_mpi_command("search", argc, argv, [&](app::MpiCommand& command) {
     const dist::Comm& world = command.world();
     bool help = false, quiet = false, plan = false;
     const SearchOptions options = parse_options(argc, argv, &help, &quiet, &plan);

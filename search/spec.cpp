@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -53,7 +54,8 @@ void known_keys(const YAML::Node& map, const std::string& where, const std::set<
 Method parse_method(const std::string& s) {
   if (s == "grid") return Method::kGrid;
   if (s == "random") return Method::kRandom;
-  bad("method", "unknown method '" + s + "' (supported: grid, random)");
+  if (s == "tpe") return Method::kTpe;
+  bad("method", "unknown method '" + s + "' (supported: grid, random, tpe)");
 }
 
 MetricSpec parse_metric(const YAML::Node& n) {
@@ -66,12 +68,9 @@ MetricSpec parse_metric(const YAML::Node& n) {
   return m;
 }
 
+// asha's keys; hyperband takes the same three.
 AshaSpec parse_asha(const YAML::Node& n, const nlohmann::json& base) {
-  if (!n.IsMap()) bad("early_terminate", "must be a mapping {type: asha, min_epochs, eta, max_epochs}");
   known_keys(n, "early_terminate", {"type", "min_epochs", "eta", "max_epochs"});
-  if (!n["type"]) bad("early_terminate.type", "is required (asha)");
-  const std::string type = text(n["type"], "early_terminate.type");
-  if (type != "asha") bad("early_terminate.type", "unknown type '" + type + "' (supported: asha)");
   AshaSpec a;
   constexpr std::int64_t kMaxEpochs = 100000;
   if (n["min_epochs"]) a.min_epochs = static_cast<int>(integer(n["min_epochs"], "early_terminate.min_epochs", 1, kMaxEpochs));
@@ -143,13 +142,71 @@ std::map<std::string, nlohmann::json> parse_base_for_model(const YAML::Node& n, 
   return out;
 }
 
+// ---- Adaptive search (issue 14): the parse lines of its keys. ----
+bool boolean(const YAML::Node& n, const std::string& key) {
+  const auto v = n.IsScalar() ? yaml_to_json(n, key) : nlohmann::json();
+  if (!v.is_boolean()) bad(key, "must be true or false (got " + show(n) + ")");
+  return v.get<bool>();
+}
+
+double real(const YAML::Node& n, const std::string& key) {
+  const auto v = n.IsScalar() ? yaml_to_json(n, key) : nlohmann::json();
+  if (!v.is_number()) bad(key, "must be a number (got " + show(n) + ")");
+  return v.get<double>();
+}
+
+// Integers are range-checked by TpeOptions::validate and MedianOptions::validate.
+int any_int(const YAML::Node& n, const std::string& key) {
+  return static_cast<int>(integer(n, key, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
+
+TpeOptions parse_tpe(const YAML::Node& n) {
+  if (!n.IsMap()) bad("tpe", "must be a mapping of TPE settings (n_startup_trials, multivariate, ...)");
+  known_keys(n, "tpe", {"n_startup_trials", "n_ei_candidates", "multivariate", "consider_prior", "prior_weight",
+                        "consider_magic_clip", "consider_endpoints", "gamma", "gamma_max", "constant_liar"});
+  TpeOptions t;
+  if (n["n_startup_trials"]) t.n_startup_trials = any_int(n["n_startup_trials"], "tpe.n_startup_trials");
+  if (n["n_ei_candidates"]) t.n_ei_candidates = any_int(n["n_ei_candidates"], "tpe.n_ei_candidates");
+  if (n["multivariate"]) t.multivariate = boolean(n["multivariate"], "tpe.multivariate");
+  if (n["consider_prior"]) t.consider_prior = boolean(n["consider_prior"], "tpe.consider_prior");
+  if (n["prior_weight"]) t.prior_weight = real(n["prior_weight"], "tpe.prior_weight");
+  if (n["consider_magic_clip"]) t.consider_magic_clip = boolean(n["consider_magic_clip"], "tpe.consider_magic_clip");
+  if (n["consider_endpoints"]) t.consider_endpoints = boolean(n["consider_endpoints"], "tpe.consider_endpoints");
+  if (n["gamma"]) t.gamma = real(n["gamma"], "tpe.gamma");
+  if (n["gamma_max"]) t.gamma_max = any_int(n["gamma_max"], "tpe.gamma_max");
+  if (n["constant_liar"]) t.constant_liar = boolean(n["constant_liar"], "tpe.constant_liar");
+  return t;
+}
+
+MedianOptions parse_median(const YAML::Node& n) {
+  known_keys(n, "early_terminate", {"type", "n_startup_trials", "n_warmup_epochs", "interval_epochs", "min_trials"});
+  MedianOptions m;
+  if (n["n_startup_trials"]) m.n_startup_trials = any_int(n["n_startup_trials"], "early_terminate.n_startup_trials");
+  if (n["n_warmup_epochs"]) m.n_warmup_epochs = any_int(n["n_warmup_epochs"], "early_terminate.n_warmup_epochs");
+  if (n["interval_epochs"]) m.interval_epochs = any_int(n["interval_epochs"], "early_terminate.interval_epochs");
+  if (n["min_trials"]) m.min_trials = any_int(n["min_trials"], "early_terminate.min_trials");
+  return m;
+}
+
+void parse_early_terminate(const YAML::Node& n, SweepSpec& s) {
+  if (!n.IsMap())
+    bad("early_terminate", "must be a mapping {type: asha | hyperband | median, ...}");
+  if (!n["type"]) bad("early_terminate.type", "is required (asha, hyperband or median)");
+  const std::string type = text(n["type"], "early_terminate.type");
+  if (type == "asha") s.asha = parse_asha(n, s.base);
+  else if (type == "hyperband") s.hyperband = parse_asha(n, s.base);
+  else if (type == "median") s.median = parse_median(n);
+  else bad("early_terminate.type", "unknown type '" + type + "' (supported: asha, hyperband, median)");
+}
+// ---- end of the adaptive block ----
+
 SweepSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
   if (!root.IsMap()) bad("(top level)", "a sweep spec must be a mapping");
   known_keys(root, "", {"name", "description", "method", "metric", "max_trials", "seed", "ranks_per_trial",
-                        "early_terminate", "base", "base_for_model", "parameters"});
+                        "early_terminate", "base", "base_for_model", "parameters", "tpe"});
   SweepSpec s;
   if (root["name"]) s.name = text(root["name"], "name");
-  if (!root["method"]) bad("method", "is required (grid or random)");
+  if (!root["method"]) bad("method", "is required (grid, random or tpe)");
   s.method = parse_method(text(root["method"], "method"));
   if (root["metric"]) s.metric = parse_metric(root["metric"]);
   if (root["max_trials"]) s.max_trials = static_cast<int>(integer(root["max_trials"], "max_trials", 1, 1000000));
@@ -159,7 +216,10 @@ SweepSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
     s.ranks_per_trial = static_cast<int>(integer(root["ranks_per_trial"], "ranks_per_trial", 1, 1 << 20));
   if (root["base"]) s.base = parse_base(root["base"], dir);
   if (root["base_for_model"]) s.base_for_model = parse_base_for_model(root["base_for_model"], dir);
-  if (root["early_terminate"]) s.asha = parse_asha(root["early_terminate"], s.base);
+  if (root["early_terminate"]) parse_early_terminate(root["early_terminate"], s);
+  // Adaptive search: method tpe always has its settings, `tpe:` only with it.
+  if (root["tpe"] && s.method != Method::kTpe) bad("tpe", "goes only with method: tpe");
+  if (s.method == Method::kTpe) s.tpe = root["tpe"] ? parse_tpe(root["tpe"]) : TpeOptions{};
   if (!root["parameters"]) bad("parameters", "is required (the values to sweep)");
   s.parameters = parse_parameters(root["parameters"], "parameters");
   return s;
@@ -167,7 +227,14 @@ SweepSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
 
 }  // namespace
 
-const char* method_name(Method m) { return m == Method::kGrid ? "grid" : "random"; }
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::kGrid: return "grid";
+    case Method::kRandom: return "random";
+    case Method::kTpe: return "tpe";
+  }
+  return "?";
+}
 const char* goal_name(Goal g) { return g == Goal::kMaximize ? "maximize" : "minimize"; }
 
 Goal parse_goal(const std::string& s) {
@@ -192,15 +259,17 @@ void SweepSpec::validate() const {
     if (parameters.empty()) bad("parameters", "is empty: nothing to sweep");
     if (metric.name.rfind("test_", 0) == 0)
       bad("metric.name", "'" + metric.name + "' is a test metric; sweeps choose by a validation metric (val_...)");
-    if (method == Method::kRandom && !max_trials) bad("max_trials", "is required for method random");
+    if (method != Method::kGrid && !max_trials)
+      bad("max_trials", std::string("is required for method ") + method_name(method));
     if (method == Method::kGrid) {
       double size = 1;
       for (const auto& p : parameters) size *= static_cast<double>(p.grid_values().size());
       if (size > 1e6) bad("parameters", "the grid has " + std::to_string(size) + " points; narrow it");
     }
     for (const auto& p : parameters) {
-      if (asha && p.name == kEpochsKey)
-        bad("parameters." + p.name, "cannot be swept with early_terminate: asha sets epochs to max_epochs");
+      if (multi_fidelity() && p.name == kEpochsKey)
+        bad("parameters." + p.name, std::string("cannot be swept with early_terminate: ") + (asha ? "asha" : "hyperband") +
+                                        " sets epochs to max_epochs");
       if (p.name == kMetricKey)
         bad("parameters." + p.name, "cannot be swept: it is the sweep's metric.name");
       for (const auto& q : parameters)
@@ -213,13 +282,44 @@ void SweepSpec::validate() const {
           bad("parameters." + p.name, "base." + p.name.substr(0, dot) + " is " + v->dump() + ", not a mapping");
       }
     }
+    validate_adaptive();
   } catch (const UsageError& e) {
     throw UsageError(origin + ": " + e.what());
   }
 }
 
+// ---- Adaptive search (issue 14): the checks of its keys. ----
+void SweepSpec::validate_adaptive() const {
+  if (tpe) tpe->validate();
+  if (median) median->validate();
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    const ParamSpec& p = parameters[i];
+    for (const auto& c : p.when) {
+      const std::string key = "parameters." + p.name + ".when." + c.param;
+      if (method == Method::kGrid)
+        bad("parameters." + p.name + ".when", "conditional parameters need method random or tpe (a grid has no tree)");
+      const auto earlier = std::find_if(parameters.begin(), parameters.begin() + static_cast<std::ptrdiff_t>(i),
+                                        [&](const ParamSpec& q) { return q.name == c.param; });
+      if (earlier == parameters.begin() + static_cast<std::ptrdiff_t>(i)) {
+        const bool later = std::any_of(parameters.begin(), parameters.end(), [&](const ParamSpec& q) { return q.name == c.param; });
+        bad(key, later ? "names a parameter declared after this one (declare " + c.param + " first)"
+                       : "names no swept parameter (known: " + [&] {
+                           std::string names;
+                           for (const auto& q : parameters) names += (names.empty() ? "" : ", ") + q.name;
+                           return names;
+                         }() + ")");
+      }
+      if (earlier->distribution == Distribution::kConstant || earlier->distribution == Distribution::kCategorical)
+        for (const auto& v : c.values)
+          if (std::find(earlier->values.begin(), earlier->values.end(), v) == earlier->values.end())
+            bad(key, v.dump() + " is not one of " + c.param + "'s values, so " + p.name + " would never apply");
+    }
+  }
+}
+// ---- end of the adaptive block ----
+
 int SweepSpec::trial_count() const {
-  if (method == Method::kRandom) return max_trials.value_or(0);
+  if (method != Method::kGrid) return max_trials.value_or(0);
   double size = 1;
   for (const auto& p : parameters) size *= static_cast<double>(p.grid_values().size());
   const int grid = static_cast<int>(size);
@@ -235,8 +335,10 @@ nlohmann::json SweepSpec::trial_config(const nlohmann::json& params) const {
   if (name && name->is_string())
     if (const auto it = base_for_model.find(name->get<std::string>()); it != base_for_model.end())
       config.merge_patch(it->second);
-  for (const auto& p : parameters) set_dotted(config, p.name, params.at(p.name));
-  if (asha) set_dotted(config, kEpochsKey, asha->max_epochs);
+  // Inactive conditional parameters are absent from params and stay unset.
+  for (const auto& p : parameters)
+    if (const auto it = params.find(p.name); it != params.end()) set_dotted(config, p.name, *it);
+  if (const AshaSpec* mf = multi_fidelity()) set_dotted(config, kEpochsKey, mf->max_epochs);
   set_dotted(config, kMetricKey, metric.name);
   return config;
 }

@@ -3,7 +3,7 @@
 // in a separate pass. Keys (W&B-sweeps vocabulary where W&B has one):
 //
 //   name: demo                       # optional; defaults to the --out folder's name
-//   method: grid | random
+//   method: grid | random | tpe
 //   metric: {name: val_track_accuracy, goal: maximize | minimize}
 //   max_trials: 12                   # random: required; grid: caps the grid
 //   seed: 7                          # random draws (and nothing else); default 0
@@ -15,6 +15,13 @@
 //     cnn: seed-cnn.yaml             #   (a sweep of several models, each from its own config)
 //   parameters: {...}                # see params.h; dotted names override base keys
 //
+// Adaptive search (issue 14; docs/adaptive-search.md):
+//   method: tpe
+//   tpe: {n_startup_trials: 10, multivariate: false, ...}   # optional, tpe_options.h
+//   early_terminate: {type: hyperband, min_epochs: 1, eta: 3, max_epochs: 27}
+//   early_terminate: {type: median, n_startup_trials: 5, n_warmup_epochs: 0, interval_epochs: 1, min_trials: 1}
+//   parameters: {model.filters: {values: [...], when: {model.name: cnn}}}   # conditional, params.h
+//
 // Every error is a UsageError "<file>: <key>: <problem>", raised before any work.
 #include <cstdint>
 #include <filesystem>
@@ -24,11 +31,13 @@
 #include <string>
 #include <vector>
 
+#include "search/early_stop_options.h"
 #include "search/params.h"
+#include "search/tpe_options.h"
 
 namespace genre::search {
 
-enum class Method { kGrid, kRandom };
+enum class Method { kGrid, kRandom, kTpe };
 enum class Goal { kMaximize, kMinimize };
 
 const char* method_name(Method m);
@@ -66,6 +75,17 @@ struct SweepSpec {
   nlohmann::json base = nlohmann::json::object();  // the base training config
   std::map<std::string, nlohmann::json> base_for_model;  // model.name -> config merged over base
   std::vector<ParamSpec> parameters;
+
+  // ---- Adaptive search (issue 14): its keys, kept in one block for the config layer. ----
+  std::optional<TpeOptions> tpe;        // method tpe: its settings (the defaults unless `tpe:` sets some)
+  std::optional<AshaSpec> hyperband;    // early_terminate type hyperband: asha's keys, every bracket of them
+  std::optional<MedianOptions> median;  // early_terminate type median
+  // asha's or hyperband's settings (whose max_epochs every trial trains, and
+  // whose rungs are the budgets TPE fits on), or nullptr.
+  const AshaSpec* multi_fidelity() const { return asha ? &*asha : hyperband ? &*hyperband : nullptr; }
+  // Checks of the block above (conditions, tpe, median). Throws UsageError naming the key.
+  void validate_adaptive() const;
+  // ---- end of the adaptive block ----
 
   // Cross-field checks (grid over continuous values, random without
   // max_trials, ASHA against a swept epochs, ...). Throws UsageError naming the key.

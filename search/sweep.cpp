@@ -56,8 +56,12 @@ Prepared prepare(const SearchOptions& o, int world_size, const TrialRunner& runn
                        " ranks, rank 0 coordinates): run with -n 1+" + std::to_string(rpt) + "k");
     p.groups = workers / rpt;
   }
-  // Every config the sweep will train must be one the trainer accepts.
-  auto proposer = make_algorithm(p.spec);
+  // Every config the sweep will train must be one the trainer accepts. An
+  // adaptive method's configs depend on results; it draws from the same
+  // space as the random search, whose draws are checked instead.
+  SweepSpec drawn = p.spec;
+  if (drawn.method == Method::kTpe) drawn.method = Method::kRandom;
+  auto proposer = make_algorithm(drawn);
   for (std::size_t i = 0; i < kMaxValidatedTrials; ++i) {
     const auto params = proposer->next_config();
     if (!params) break;
@@ -143,7 +147,8 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
   };
   coordinator.start(p.groups);
   spdlog::info("sweep {}: {} trials ({} {}{}), {} group(s) of {} rank(s){}", p.spec.name, coordinator.total(),
-               method_name(p.spec.method), p.spec.metric.name, p.spec.asha ? ", ASHA" : "", p.groups, rpt,
+               method_name(p.spec.method), p.spec.metric.name,
+               p.spec.asha ? ", ASHA" : p.spec.hyperband ? ", Hyperband" : p.spec.median ? ", median stopping" : "", p.groups, rpt,
                p.events.empty() ? "" : "; resuming the journal");
   outcome.stats = world.size() > 1 ? serve(coordinator, world, p.groups, rpt, stop_requested)
                                    : run_alone(coordinator, *runner, self, stop_requested);

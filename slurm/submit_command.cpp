@@ -2,7 +2,8 @@
 // chained preprocess -> search -> classify with afterok dependencies.
 #include <iostream>
 
-#include "cli/options.h"
+#include "app/executable.h"
+#include "app/options.h"
 #include "common/error.h"
 #include "common/file_io.h"
 #include "slurm/commands.h"
@@ -41,9 +42,7 @@ std::string log_of(const BatchScript& job, const std::string& id) {
 int submit(const SubmitOptions& o) {
   SpecContext ctx;
   ctx.cwd = fs::current_path();
-  std::error_code ec;
-  ctx.self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Error("cannot find the genre executable (/proc/self/exe): " + ec.message());
+  ctx.self = app::this_executable();
   const JobSpec spec = load_job_spec(o.spec, ctx);
   const std::vector<BatchScript> jobs = render_jobs(spec);
 
@@ -91,8 +90,8 @@ int submit(const SubmitOptions& o) {
 }  // namespace
 
 int submit_main(int argc, char** argv) {
-  return cli::guarded("submit", [&] {
-    namespace po = cli::po;
+  return app::guarded("submit", [&] {
+    namespace po = app::po;
     SubmitOptions o;
     std::string spec;
     po::options_description opts("options");
@@ -102,7 +101,7 @@ int submit_main(int argc, char** argv) {
         ("parsable", po::bool_switch(&o.parsable), "print only the job ids, one a line, in submission order");
     po::positional_options_description positional;
     positional.add("spec", 1);
-    const auto vm = cli::parse(
+    const auto vm = app::parse(
         {"submit", "genre submit SPEC.yaml [--dry-run] [--parsable]",
          "Renders a job spec into sbatch scripts (preprocess, search, classify: the stages the spec has) and submits "
          "them with sbatch, each stage after the previous one succeeded. Resources come from the spec's resources: "

@@ -1,29 +1,33 @@
-// genre: one executable, one subcommand per job. main only dispatches; each
+// genre: one command, one subcommand per job. main only dispatches; each
 // subcommand parses its own options, runs, and maps its outcome to an exit code.
+// This is the front, which loads no LibTorch: the commands that train run in
+// genre-torch, which the front execs (cli/torch_command.h).
 #include <cstring>
 #include <iostream>
 #include <iterator>
 
 #include "cli/command.h"
+#include "cli/torch_command.h"
 #include "preprocess/commands.h"
 #include "search/commands.h"
 #include "slurm/commands.h"
-#include "train/commands.h"
 
 namespace {
 
-// The explicit registry of subcommands (no static self-registration).
+// The explicit registry of subcommands (no static self-registration), in the
+// order of the data's way. run_in_torch_executable marks a LibTorch command.
 constexpr genre::cli::Command kCommands[] = {
     {"synth", "write a deterministic synthetic labelled corpus laid out like GTZAN", genre::preprocess::synth_main},
     {"preprocess", "turn an audio collection into MFCC / log-mel HDF5 shards plus dataset.json (MPI-parallel)",
      genre::preprocess::preprocess_main},
     {"inspect", "summarise a preprocessed dataset: classes, splits, shards, failed files",
      genre::preprocess::inspect_main},
-    {"train", "train one MLP / CNN / ResNet config on a dataset (data-parallel under mpiexec)", genre::train::train_main},
+    {"train", "train one MLP / CNN / ResNet config on a dataset (data-parallel under mpiexec)",
+     genre::cli::run_in_torch_executable},
     {"classify", "classify audio files with a trained model: genre, top-3, genres over time",
-     genre::train::classify_main},
+     genre::cli::run_in_torch_executable},
     {"search", "run a hyperparameter sweep: a coordinator and groups of ranks training trials",
-     genre::search::search_main},
+     genre::cli::run_in_torch_executable},
     {"leaderboard", "render a sweep's leaderboard and report.html from its journal", genre::search::leaderboard_main},
     {"submit", "render a job spec into sbatch scripts and submit them (--dry-run prints them)",
      genre::slurm::submit_main},

@@ -44,6 +44,15 @@ torch::Tensor Cnn::forward(torch::Tensor x) {
   return out_->forward(x);
 }
 
+std::vector<std::string> Cnn::backbone() const {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < convs_.size(); ++i) {
+    names.push_back("conv" + std::to_string(i + 1));
+    if (!norms_.empty()) names.push_back("bn" + std::to_string(i + 1));
+  }
+  return names;
+}
+
 torch::Tensor Cnn::penalty() {
   if (dense_l2_ <= 0) return {};
   return dense_l2_ * dense_->weight.pow(2).sum();

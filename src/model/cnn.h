@@ -14,6 +14,7 @@ class Cnn : public Net {
   Cnn(const ModelConfig& config, std::int64_t frames, std::int64_t dims, int classes);
   torch::Tensor forward(torch::Tensor x) override;
   torch::Tensor penalty() override;
+  std::vector<std::string> backbone() const override;  // the conv blocks (conv and batch norm)
 
  private:
   std::vector<torch::nn::Conv2d> convs_;

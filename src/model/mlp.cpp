@@ -25,4 +25,10 @@ torch::Tensor Mlp::forward(torch::Tensor x) {
   return out_->forward(x);
 }
 
+std::vector<std::string> Mlp::backbone() const {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < hidden_.size(); ++i) names.push_back("fc" + std::to_string(i + 1));
+  return names;
+}
+
 }  // namespace genre::model

@@ -11,6 +11,7 @@ class Mlp : public Net {
  public:
   Mlp(const ModelConfig& config, std::int64_t inputs, int classes);
   torch::Tensor forward(torch::Tensor x) override;
+  std::vector<std::string> backbone() const override;  // the hidden layers
 
  private:
   std::vector<torch::nn::Linear> hidden_;

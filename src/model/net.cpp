@@ -14,12 +14,27 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 double resolved_dropout(const ModelConfig& c) {
   if (c.dropout) return *c.dropout;
-  return c.name == "resnet" ? 0.4 : 0.3;
+  if (c.name == "resnet") return 0.4;
+  if (c.name == "spectrogram_cnn" || c.name == "mobilenet_v2") return 0.5;
+  return 0.3;
 }
 
 double resolved_dense_l2(const ModelConfig& c) {
   if (c.dense_l2) return *c.dense_l2;
   return c.name == "resnet" ? 1e-3 : 0.0;
+}
+
+void Net::train(bool on) {
+  torch::nn::Module::train(on);
+  for (const auto& layer : eval_only_) layer->train(false);
+}
+
+void Net::keep_in_eval(std::vector<std::shared_ptr<torch::nn::Module>> layers) {
+  const bool training = is_training();
+  // Back to the net's own mode first: layers no longer held follow it again.
+  torch::nn::Module::train(training);
+  eval_only_ = std::move(layers);
+  train(training);
 }
 
 std::int64_t count_trainable(const torch::nn::Module& m) {
@@ -29,8 +44,15 @@ std::int64_t count_trainable(const torch::nn::Module& m) {
   return n;
 }
 
+std::int64_t count_frozen(const torch::nn::Module& m) {
+  std::int64_t n = 0;
+  for (const auto& p : m.parameters())
+    if (!p.requires_grad()) n += p.numel();
+  return n;
+}
+
 std::int64_t count_keras_total(const torch::nn::Module& m) {
-  std::int64_t n = count_trainable(m);
+  std::int64_t n = count_trainable(m) + count_frozen(m);
   for (const auto& b : m.named_buffers())
     if (ends_with(b.key(), "running_mean") || ends_with(b.key(), "running_var")) n += b.value().numel();
   return n;

@@ -10,10 +10,17 @@
 
 namespace genre::model {
 
+// The sample shapes a model takes.
+enum class SampleInput {
+  Any,     // any shape, flattened (the MLP)
+  Slices,  // [frames, dims], read as a one-channel image
+  Images,  // [C, H, W], or [H, W] as one channel
+};
+
 struct ModelType {
   const char* name;
   const char* summary;
-  bool needs_image;  // conv models want [frames, dims] samples; the MLP takes any shape
+  SampleInput input;
   NetPtr (*build)(const ModelConfig& config, const std::vector<std::int64_t>& sample_shape, int classes);
 };
 

@@ -66,6 +66,15 @@ torch::Tensor ResNet::forward(torch::Tensor x) {
   return out_->forward(x);
 }
 
+std::vector<std::string> ResNet::backbone() const {
+  std::vector<std::string> names{"stem"};
+  if (stem_bn_) names.push_back("stem_bn");
+  for (std::size_t s = 0; s < stages_.size(); ++s)
+    for (std::size_t b = 0; b < stages_[s].size(); ++b)
+      names.push_back("stage" + std::to_string(s + 1) + "_block" + std::to_string(b + 1));
+  return names;
+}
+
 torch::Tensor ResNet::penalty() {
   if (dense_l2_ <= 0) return {};
   return dense_l2_ * dense_->weight.pow(2).sum();

@@ -24,6 +24,7 @@ class ResNet : public Net {
   ResNet(const ModelConfig& config, std::int64_t frames, std::int64_t dims, int classes);
   torch::Tensor forward(torch::Tensor x) override;
   torch::Tensor penalty() override;
+  std::vector<std::string> backbone() const override;  // stem and residual stages
 
  private:
   torch::nn::Conv2d stem_{nullptr};

@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/mpi_command.h"
-#include "cli/options.h"
+#include "app/mpi_command.h"
+#include "app/options.h"
 #include "common/error.h"
 #include "common/file_io.h"
 #include "common/log.h"
@@ -110,10 +110,10 @@ void print_csv(const std::vector<json>& results, std::ostream& out) {
 }  // namespace
 
 int classify_main(int argc, char** argv) {
-  return cli::run_mpi_command("classify", argc, argv, [&](cli::MpiCommand& command) -> int {
+  return app::run_mpi_command("classify", argc, argv, [&](app::MpiCommand& command) -> int {
     const dist::Comm& world = command.world();
     const bool root = command.root();
-    namespace po = cli::po;
+    namespace po = app::po;
     std::string model_dir, format = "csv", output, device_name = "cpu";
     std::vector<std::string> inputs;
     bool quiet = false;
@@ -127,7 +127,7 @@ int classify_main(int argc, char** argv) {
         ("quiet", po::bool_switch(&quiet), "print warnings and errors only");
     po::positional_options_description positional;
     positional.add("input", -1);
-    const std::optional<po::variables_map> vm = cli::parse(
+    const std::optional<po::variables_map> vm = app::parse(
         {"classify", "genre classify --model DIR FILE|DIR... [--format csv|json] [--output FILE]",
          "Predicts the genre of every audio file: decodes and slices it with the feature parameters stored in the "
          "model, predicts every segment, and reports per track the genre, the top-3 probabilities (mean of the segment "

@@ -1,6 +1,7 @@
 #pragma once
 // Entry points of `genre train` and `genre classify` (argv[0] is the
-// subcommand's name); registered in src/cli/main.cpp.
+// subcommand's name); they need LibTorch, so they run in genre-torch
+// (registered in src/cli/torch_main.cpp, listed by src/cli/main.cpp).
 namespace genre::train {
 
 int train_main(int argc, char** argv);

@@ -3,8 +3,8 @@
 // (state saved; --resume continues), 2 for bad arguments, 1 for other errors.
 #include <iostream>
 
-#include "cli/mpi_command.h"
-#include "cli/options.h"
+#include "app/mpi_command.h"
+#include "app/options.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/stop_signal.h"
@@ -36,7 +36,7 @@ std::string keys_help() {
 }
 
 std::optional<TrainArgs> parse_args(int argc, char** argv) {
-  namespace po = cli::po;
+  namespace po = app::po;
   TrainArgs a;
   std::string data, config, out;
   po::options_description opts("options");
@@ -47,7 +47,7 @@ std::optional<TrainArgs> parse_args(int argc, char** argv) {
       ("out", po::value(&out), "run folder: config.yaml, model.json, checkpoint.pt, metrics.jsonl, final.json, confusion.csv")
       ("resume", po::bool_switch(&a.resume), "continue the run in --out from its state.pt (after SIGTERM or a crash)")
       ("quiet", po::bool_switch(&a.quiet), "print warnings and errors only");
-  const auto vm = cli::parse(
+  const auto vm = app::parse(
       {"train", "genre train --data dataset.json --config jobs/x.yaml [--set key=value ...] --out DIR [--resume]",
        "Trains one model (mlp, cnn, resnet) on a preprocessed dataset and writes a run folder. Under mpiexec/srun "
        "every rank holds a replica and takes its share of each batch (data parallel: MPI on CPUs, NCCL on GPUs). "
@@ -70,7 +70,7 @@ std::optional<TrainArgs> parse_args(int argc, char** argv) {
 }  // namespace
 
 int train_main(int argc, char** argv) {
-  return cli::run_mpi_command("train", argc, argv, [&](cli::MpiCommand& command) -> int {
+  return app::run_mpi_command("train", argc, argv, [&](app::MpiCommand& command) -> int {
     const dist::Comm& world = command.world();
     const bool root = command.root();
     const std::optional<TrainArgs> args = parse_args(argc, argv);

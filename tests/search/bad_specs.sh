@@ -60,6 +60,40 @@ check 3 "method: grid
 ranks_per_trial: 3
 parameters: {optim.lr: {values: [0.1]}}" "does not divide the 2 worker ranks"
 
+# Adaptive search (issue 14): an unknown method, a condition naming a missing
+# parameter, a TPE setting out of range; alone and under mpiexec.
+check 1 "method: bayes
+max_trials: 3
+parameters: {optim.lr: {values: [0.1]}}" "spec.yaml: method: unknown method 'bayes' (supported: grid, random, tpe)"
+check 1 "method: tpe
+max_trials: 3
+parameters:
+  model.name: {values: [cnn, mlp]}
+  model.filters: {values: [[8, 8, 8]], when: {model.nam: cnn}}" "spec.yaml: parameters.model.filters.when.model.nam: names no swept parameter"
+check 3 "method: tpe
+max_trials: 3
+tpe: {n_startup_trials: -2}
+parameters: {optim.lr: {min: 0.001, max: 0.01}}" "spec.yaml: tpe.n_startup_trials: must be at least 0"
+
+# --plan for an adaptive method: the space, then its start-up trials, which
+# are exactly the random search's first configs for the seed.
+cat > tpe.yaml <<'YAML'
+method: tpe
+max_trials: 8
+seed: 11
+tpe: {n_startup_trials: 3}
+parameters:
+  model.name: {values: [cnn, mlp]}
+  model.dense: {values: [16, 32], when: {model.name: cnn}}
+  optim.lr: {distribution: log_uniform_values, min: 0.0001, max: 0.01}
+YAML
+sed 's/^method: tpe/method: random/; /^tpe:/d' tpe.yaml > random.yaml
+"$GENRE" search --spec tpe.yaml --plan > plan.txt || fail "--plan of a tpe spec: $(cat plan.txt)"
+"$GENRE" search --spec random.yaml --plan > random.txt
+grep -q "^  model.dense: categorical \[16, 32\] when model.name in \[\"cnn\"\]" plan.txt || fail "--plan shows the space: $(cat plan.txt)"
+[[ "$(grep '^trial' plan.txt)" == "$(grep '^trial' random.txt | head -3)" ]] || fail "tpe's start-up trials are random's: $(cat plan.txt)"
+grep -q "^3 of 8 trial(s) fixed in advance" plan.txt || fail "--plan says how many are fixed: $(cat plan.txt)"
+
 # Options: a missing --data, and an existing sweep without --resume.
 set +e
 "$GENRE" search --spec spec.yaml --data missing.json --out runs/x 2> err.txt; rc=$?

@@ -4,7 +4,8 @@
 # uninterrupted run (CPU training is deterministic, resume included). Twice:
 # a random search on two groups, and an ASHA sweep on one group (ASHA's
 # verdicts depend on the order trials report in; with one group that order
-# is fixed, so the pruned trials must be the same ones too).
+# is fixed, so the pruned trials must be the same ones too). And a TPE sweep
+# on one group, whose configs depend on the results.
 source "$(dirname "$0")/common.sh"
 make_dataset
 cat > sweep.yaml <<'YAML'
@@ -92,4 +93,24 @@ parameters:
 YAML
 kill_and_resume asha.yaml 2 6 27 6
 expect runs/asha 'list(s["status"].values()).count("pruned") >= 1' "ASHA pruned a trial of the resumed sweep"
+
+# TPE on one group (issue 14): three random start-up trials, then configs
+# proposed from the results; the kill comes while the first TPE-proposed
+# trial trains. The resumed sweep must propose exactly the configs of the
+# uninterrupted one (the leaderboards, parameters included, are compared).
+cat > tpe.yaml <<'YAML'
+method: tpe
+max_trials: 6
+seed: 3
+tpe: {n_startup_trials: 3}
+metric: {name: val_track_accuracy, goal: maximize}
+base:
+  model: {name: cnn, filters: [8, 8, 8], dense: 16}
+  data: {batch_size: 2}
+  train: {epochs: 5, seed: 1, threads: 1}
+parameters:
+  optim.lr: {distribution: log_uniform_values, min: 0.0005, max: 0.01}
+  model.dropout: {distribution: q_uniform, min: 0.1, max: 0.4, q: 0.1}
+YAML
+kill_and_resume tpe.yaml 2 6 5 17
 echo "kill_resume: ok"

@@ -110,10 +110,15 @@ TEST(Leaderboard, WritesSelfContainedFilesAndRendersAgainTheSame) {
   EXPECT_EQ(rows, 5u);
   EXPECT_NE(html.find("<tr class=\"best\"><td data-v=\"2\">2</td><td data-v=\"3\">3</td>"), std::string::npos);
   // Learning curves: one overall chart and one card of two charts per trial (the
-  // trials without losses get one); parameter plots: one per swept parameter.
+  // trials without losses get one); parameter plots: one per swept parameter;
+  // the search as a whole (issue 14): importance bars, best so far against
+  // trials and against wall time, parallel coordinates.
   std::size_t svgs = 0;
   for (std::size_t at = 0; (at = html.find("<svg", at + 1)) != std::string::npos;) ++svgs;
-  EXPECT_EQ(svgs, 1u + (5u + 3u) + 2u);
+  EXPECT_EQ(svgs, 1u + (5u + 3u) + 2u + (1u + 2u + 1u));
+  EXPECT_NE(html.find("<h2>Parameter importance</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<h2>Best so far</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<h2>Parallel coordinates</h2>"), std::string::npos);
   // The best trial's confusion matrix, with its classes.
   EXPECT_NE(html.find("Confusion matrix on test"), std::string::npos);
   EXPECT_NE(html.find(">rock</th>"), std::string::npos);

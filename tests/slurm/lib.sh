@@ -16,6 +16,11 @@ fail() {
     done
     echo "--- slurmctld.log" >&2
     tail -15 "$CLUSTER_DIR/log/slurmctld.log" >&2 || true
+    for log in "$CLUSTER_DIR"/log/slurmd*.log; do
+      [[ -f $log ]] || continue
+      echo "--- $(basename "$log")" >&2
+      tail -5 "$log" >&2
+    done
   fi
   exit 1
 }

@@ -1,8 +1,8 @@
-#include "cli/mpi_command.h"
+#include "app/mpi_command.h"
 
-#include "cli/options.h"
+#include "app/options.h"
 
-namespace genre::cli {
+namespace genre::app {
 
 int run_mpi_command(const std::string& name, int argc, char** argv, const std::function<int(MpiCommand&)>& body) {
   dist::Environment mpi(&argc, &argv);
@@ -15,4 +15,4 @@ int run_mpi_command(const std::string& name, int argc, char** argv, const std::f
   return code;
 }
 
-}  // namespace genre::cli
+}  // namespace genre::app

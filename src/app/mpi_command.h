@@ -12,7 +12,7 @@
 
 #include "dist/mpi.h"
 
-namespace genre::cli {
+namespace genre::app {
 
 class MpiCommand {
  public:
@@ -32,4 +32,4 @@ class MpiCommand {
 // 2 usage error, or the body's own code such as 143 for an interruption).
 int run_mpi_command(const std::string& name, int argc, char** argv, const std::function<int(MpiCommand&)>& body);
 
-}  // namespace genre::cli
+}  // namespace genre::app

@@ -1,10 +1,10 @@
-#include "cli/options.h"
+#include "app/options.h"
 
 #include <iostream>
 
 #include "common/error.h"
 
-namespace genre::cli {
+namespace genre::app {
 
 std::optional<po::variables_map> parse(const CommandLine& cl, po::options_description& options, int argc, char** argv,
                                        const po::positional_options_description* positional) {
@@ -40,4 +40,4 @@ int guarded(const std::string& command, const std::function<int()>& body, const 
   }
 }
 
-}  // namespace genre::cli
+}  // namespace genre::app

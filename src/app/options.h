@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace genre::cli {
+namespace genre::app {
 
 namespace po = boost::program_options;
 
@@ -30,4 +30,4 @@ std::optional<po::variables_map> parse(const CommandLine& cl, po::options_descri
 int guarded(const std::string& command, const std::function<int()>& body,
             const std::function<bool(bool)>& speaks = nullptr);
 
-}  // namespace genre::cli
+}  // namespace genre::app

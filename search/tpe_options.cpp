@@ -1,0 +1,31 @@
+#include "search/tpe_options.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.h"
+
+namespace genre::search {
+
+namespace {
+[[noreturn]] void bad(const std::string& key, const std::string& problem) {
+  throw UsageError("tpe." + key + ": " + problem);
+}
+}  // namespace
+
+void TpeOptions::validate() const {
+  if (n_startup_trials < 0) bad("n_startup_trials", "must be at least 0 (got " + std::to_string(n_startup_trials) + ")");
+  if (n_ei_candidates < 1 || n_ei_candidates > 100000)
+    bad("n_ei_candidates", "must be in 1..100000 (got " + std::to_string(n_ei_candidates) + ")");
+  if (!(prior_weight > 0) || !std::isfinite(prior_weight))
+    bad("prior_weight", "must be a positive number (got " + std::to_string(prior_weight) + ")");
+  if (!(gamma > 0 && gamma <= 1)) bad("gamma", "must be in (0, 1] (got " + std::to_string(gamma) + ")");
+  if (gamma_max < 1) bad("gamma_max", "must be at least 1 (got " + std::to_string(gamma_max) + ")");
+}
+
+int TpeOptions::n_below(int n) const {
+  // As Optuna computes it, floating point included: ceil(0.1 * 30) is 4.
+  return std::min(static_cast<int>(std::ceil(gamma * n)), gamma_max);
+}
+
+}  // namespace genre::search
