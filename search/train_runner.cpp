@@ -1,11 +1,10 @@
 #include "search/train_runner.h"
 
-#include <algorithm>
-
 #include "common/error.h"
 #include "data/dataset.h"
 #include "dist/communicator.h"
 #include "dist/mpi.h"
+#include "train/agreement.h"
 #include "train/config.h"
 #include "train/data_parallel.h"
 #include "train/failure.h"
@@ -76,30 +75,21 @@ const train::TrainingData& TrainRunner::data_for(train::InputKind kind) {
 TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& group, const EpochCallback& on_epoch) {
   try {
     train::TrainConfig config = train::config_from_json(trial.config, "trial " + std::to_string(trial.trial));
+    const torch::Device device = dist::pick_device(config.train.device, group, dist::LocalRank{node_.rank, node_.size});
+    if (device.is_cpu() && config.train.threads == 0) train::set_compute_threads(train::cores_per_rank(node_.size));
+    const auto comm = dist::make_communicator(group, device);
+
     // Reading the data may fail on one rank alone (its filesystem, its
-    // memory): the group settles that before its first collective.
+    // memory): the group agrees on that before it trains (train/agreement.h).
     const train::TrainingData* loaded = nullptr;
-    train::FailureLatch latch;
-    latch.run([&] {
+    train::Agreement agreement(*comm);
+    agreement.run([&] {
       if (!dataset_) dataset_ = std::make_unique<data::Dataset>(data::Dataset::open(data_path_));
       const bool has_table = !dataset_->manifest().params.table_columns.empty();
       loaded = &data_for(train::resolve_input(config.data.input, config.model.name, has_table));
     });
-    if (const std::string failed = dist::first_failure(group, latch.reason()); !failed.empty()) {
-      if (latch.failed()) latch.rethrow();
-      throw Error(failed);
-    }
+    agreement.settle();
     const train::TrainingData& data = *loaded;
-
-    torch::Device device = dist::pick_device(config.train.device, group);
-    if (device.is_cuda()) {
-      // One GPU per rank across the whole node, not per group: groups share nodes.
-      const int gpus = static_cast<int>(torch::cuda::device_count());
-      device = torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(node_.rank % std::max(1, gpus)));
-    } else if (config.train.threads == 0) {
-      train::set_compute_threads(train::cores_per_rank(node_.size));
-    }
-    const auto comm = dist::make_communicator(group, device);
 
     bool interrupt = false;
     train::TrainerOptions options;

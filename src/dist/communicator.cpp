@@ -1,5 +1,7 @@
 #include "dist/communicator.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 #include "dist/mpi_communicator.h"
 
@@ -37,22 +39,29 @@ LocalRank local_rank(const Comm& comm) {
   return out;
 }
 
-torch::Device pick_device(const std::string& name, const Comm& comm) {
+torch::Device choose_device(const std::string& name, const GpuCensus& census, const LocalRank& node) {
   if (name != "cpu" && name != "cuda" && name != "auto")
     throw UsageError("train.device: unknown device '" + name + "' (cpu, cuda, auto)");
   if (name == "cpu") return torch::kCPU;
-  // Every rank must take the same kind of device: the backend is one for all.
-  int here = torch::cuda::is_available() ? 1 : 0, everywhere = 0;
-  GENRE_MPI_CHECK(MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, comm.raw()));
-  if (!everywhere) {
+  if (!census.everywhere) {
     if (name == "cuda")
       throw UsageError(std::string("train.device: cuda requested but ") +
-                       (here ? "another rank sees no GPU" : "this rank sees no GPU (or LibTorch has no CUDA)"));
+                       (census.here ? "another rank sees no GPU" : "this rank sees no GPU (or LibTorch has no CUDA)"));
     return torch::kCPU;
   }
-  const int gpus = static_cast<int>(torch::cuda::device_count());
-  const LocalRank local = local_rank(comm);
-  return torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(local.rank % gpus));
+  return torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(node.rank % std::max(1, census.gpus)));
+}
+
+torch::Device pick_device(const std::string& name, const Comm& group, const LocalRank& node) {
+  if (name == "cpu") return torch::kCPU;
+  (void)choose_device(name, GpuCensus{}, node);  // an unknown name fails alike on every rank, before the collective
+  GpuCensus census;
+  census.here = torch::cuda::is_available();
+  int here = census.here ? 1 : 0, everywhere = 0;
+  GENRE_MPI_CHECK(MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, group.raw()));
+  census.everywhere = everywhere != 0;
+  census.gpus = census.here ? static_cast<int>(torch::cuda::device_count()) : 0;
+  return choose_device(name, census, node);
 }
 
 }  // namespace genre::dist

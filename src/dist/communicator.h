@@ -36,18 +36,31 @@ std::unique_ptr<Communicator> make_communicator(const Comm& comm, const torch::D
 // Whether this build can move CUDA tensors (LibTorch with CUDA and NCCL found).
 bool nccl_compiled();
 
-// "cpu", "cuda" or "auto" (CUDA when every rank of comm sees a GPU) to a
-// device: one GPU per rank, chosen by the rank's index among the ranks of its
-// node. Collective over comm. Throws UsageError for unknown names or "cuda"
-// without a usable GPU.
-torch::Device pick_device(const std::string& name, const Comm& comm);
-
-// The rank's index among the ranks of comm on its node, and their number.
-// Collective over comm.
+// Where a rank sits on its node: its index among the node's ranks of a
+// communicator, and their number. Collective over comm.
 struct LocalRank {
   int rank = 0;
   int size = 1;
 };
 LocalRank local_rank(const Comm& comm);
+
+// What a group of ranks sees of GPUs: whether this rank and every rank of
+// the group see one, and how many this rank's node has.
+struct GpuCensus {
+  bool here = false, everywhere = false;
+  int gpus = 0;
+};
+
+// The one GPU selection (train.device, classify --device, a search trial):
+// "cpu", "cuda", or "auto" (CUDA when every rank of `group` sees a GPU: a
+// group shares one backend, so one kind of device). On CUDA one GPU per rank,
+// by the rank's place on its node: node.rank modulo the node's GPUs. `node`
+// is the place among all of the job's ranks on the node (local_rank(world)),
+// not only the group's: a sweep's groups share nodes, and so their GPUs.
+// Collective over group. Throws UsageError for unknown names or "cuda"
+// without a usable GPU on every rank.
+torch::Device pick_device(const std::string& name, const Comm& group, const LocalRank& node);
+// The decision itself, without collectives: what pick_device returns for a census.
+torch::Device choose_device(const std::string& name, const GpuCensus& census, const LocalRank& node);
 
 }  // namespace genre::dist

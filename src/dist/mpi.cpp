@@ -137,12 +137,4 @@ std::vector<std::string> Comm::gather(const std::string& bytes, int root) const 
   return out;
 }
 
-std::string first_failure(const Comm& comm, const std::string& mine) {
-  const std::vector<std::string> all = comm.gather(mine, 0);
-  std::string first;
-  for (std::size_t r = 0; r < all.size() && first.empty(); ++r)
-    if (!all[r].empty()) first = "rank " + std::to_string(r) + " of " + std::to_string(all.size()) + ": " + all[r];
-  return comm.broadcast(first, 0);
-}
-
 }  // namespace genre::dist

@@ -77,10 +77,4 @@ class Comm {
   int size_ = 1;
 };
 
-// Collective: every rank passes its own failure ("" when it has none) and
-// gets the same answer, "rank R of N: <reason>" for the lowest failing rank,
-// or "" when none failed. Ranks whose work may fail alone settle it this way
-// before their next collective (train/failure.h for the training loop).
-std::string first_failure(const Comm& comm, const std::string& mine);
-
 }  // namespace genre::dist

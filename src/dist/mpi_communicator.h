@@ -16,6 +16,8 @@ class MpiCommunicator : public Communicator {
   void allreduce_mean(const torch::Tensor& t) override;
   void broadcast(const torch::Tensor& t, int root) override;
   void barrier() override;
+  // Its own duplicate of the communicator it was made from.
+  const Comm& comm() const { return comm_; }
 
  private:
   Comm comm_;

@@ -141,7 +141,7 @@ int classify_main(int argc, char** argv) {
     log::setup(world.rank(), quiet);
     command.ranks_diverge();
     set_compute_threads(1);  // one file per rank at a time; ranks are the parallelism
-    Classifier classifier(model_dir, dist::pick_device(device_name, world));
+    Classifier classifier(model_dir, dist::pick_device(device_name, world, dist::local_rank(world)));
 
     // Rank 0 lists the files once, so every rank deals from the same list.
     std::string listing;

@@ -37,17 +37,22 @@ std::vector<torch::Tensor> floating_buffers(model::Net& net) {
   return out;
 }
 
+TrainerOptions on_the_communicators_device(TrainerOptions options, const dist::Communicator& comm) {
+  if (options.device != comm.device())
+    throw Error("data parallel: training on " + options.device.str() + " but the " + comm.backend() +
+                " communicator moves tensors on " + comm.device().str());
+  return options;
+}
+
 }  // namespace
+
+DataParallelTrainer::DataParallelTrainer(TrainConfig config, const DataSource& data, TrainerOptions options,
+                                         dist::Communicator& comm)
+    : Trainer(std::move(config), data, on_the_communicators_device(std::move(options), comm)), comm_(comm) {}
 
 DataParallelTrainer::DataParallelTrainer(TrainConfig config, const TrainingData& data, TrainerOptions options,
                                          dist::Communicator& comm)
-    : Trainer(std::move(config), data, [&] {
-        if (options.device != comm.device())
-          throw Error("data parallel: training on " + options.device.str() + " but the " + comm.backend() +
-                      " communicator moves tensors on " + comm.device().str());
-        return std::move(options);
-      }()),
-      comm_(comm) {}
+    : Trainer(std::move(config), data, on_the_communicators_device(std::move(options), comm)), comm_(comm) {}
 
 void DataParallelTrainer::broadcast_parameters(model::Net& net) {
   std::vector<torch::Tensor> all = net.parameters();
@@ -65,45 +70,5 @@ void DataParallelTrainer::average_buffers(model::Net& net) {
 }
 
 void DataParallelTrainer::sum_across_ranks(const torch::Tensor& t) { comm_.allreduce_sum(t); }
-
-Trainer::Agreed DataParallelTrainer::agree(bool flag, bool failed) {
-  const torch::Tensor t =
-      torch::tensor({flag ? 1.0 : 0.0, failed ? 1.0 : 0.0}, torch::TensorOptions().dtype(torch::kDouble))
-          .to(comm_.device());
-  comm_.allreduce_sum(t);
-  const torch::Tensor cpu = t.to(torch::kCPU);
-  return {cpu[0].item<double>() > 0, cpu[1].item<double>() > 0};
-}
-
-void DataParallelTrainer::fail_together(const FailureLatch& mine) {
-  if (comm_.size() == 1) mine.rethrow();
-  // Which ranks failed: the lowest one speaks for all.
-  torch::Tensor who = torch::zeros({comm_.size()}, torch::TensorOptions().dtype(torch::kFloat));
-  if (mine.failed()) who[comm_.rank()] = 1.0f;
-  who = who.to(comm_.device());
-  comm_.allreduce_sum(who);
-  const torch::Tensor failed = who.to(torch::kCPU);
-  int first = 0;
-  while (first < comm_.size() && failed[first].item<float>() == 0.0f) ++first;
-  // Its reason, as bytes in a float tensor (any backend moves floats): the
-  // UsageError bit, then up to kChars characters.
-  constexpr std::int64_t kChars = 480;
-  torch::Tensor text = torch::zeros({kChars + 1}, torch::TensorOptions().dtype(torch::kFloat));
-  if (comm_.rank() == first) {
-    text[0] = mine.usage() ? 1.0f : 0.0f;
-    const std::string& r = mine.reason();
-    for (std::int64_t i = 0; i < kChars && i < static_cast<std::int64_t>(r.size()); ++i)
-      text[i + 1] = static_cast<float>(static_cast<unsigned char>(r[static_cast<std::size_t>(i)]));
-  }
-  text = text.to(comm_.device());
-  comm_.broadcast(text, first);
-  const torch::Tensor got = text.to(torch::kCPU).contiguous();
-  const float* p = got.data_ptr<float>();
-  std::string reason;
-  for (std::int64_t i = 1; i <= kChars && p[i] != 0.0f; ++i) reason += static_cast<char>(static_cast<int>(p[i]));
-  const std::string what = "rank " + std::to_string(first) + " of " + std::to_string(comm_.size()) + ": " + reason;
-  if (p[0] != 0.0f) throw UsageError(what);
-  throw Error(what);
-}
 
 }  // namespace genre::train

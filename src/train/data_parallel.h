@@ -19,7 +19,9 @@ namespace genre::train {
 
 class DataParallelTrainer : public Trainer {
  public:
-  // options.device must be comm's device. The communicator must outlive the trainer.
+  // options.device must be comm's device. The communicator (and the data)
+  // must outlive the trainer.
+  DataParallelTrainer(TrainConfig config, const DataSource& data, TrainerOptions options, dist::Communicator& comm);
   DataParallelTrainer(TrainConfig config, const TrainingData& data, TrainerOptions options, dist::Communicator& comm);
 
  protected:
@@ -29,8 +31,7 @@ class DataParallelTrainer : public Trainer {
   void average_gradients(const torch::Tensor& flat_grads) override;
   void average_buffers(model::Net& net) override;
   void sum_across_ranks(const torch::Tensor& t) override;
-  Agreed agree(bool flag, bool failed) override;
-  [[noreturn]] void fail_together(const FailureLatch& mine) override;
+  Agreement make_agreement() override { return Agreement(comm_); }
 
  private:
   dist::Communicator& comm_;

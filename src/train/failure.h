@@ -1,13 +1,9 @@
 #pragma once
-// Failing together. In data-parallel training every rank must reach every
-// collective; a rank whose own work throws (out of memory on one GPU, a write
-// that fails on rank 0 alone, a callback that throws) and leaves would block
-// the others in their next allreduce for ever. So local work runs inside a
-// FailureLatch that keeps the first error instead of throwing, the rank keeps
-// taking part in the collectives, and at the next agreement point (Trainer's
-// settle: once per step, piggybacked on the interrupt flag, and before each
-// evaluation, epoch callback and the end) every rank learns that one failed,
-// and all throw the same error, naming the lowest failing rank and its reason.
+// A rank's own failure, kept instead of thrown: the half of failing together
+// (agreement.h) that needs no other rank. The trainer's agreement points are
+// once per step (piggybacked on the interrupt flag) and before each
+// evaluation, epoch callback and the end; a search trial's set-up has one
+// after reading the data.
 #include <exception>
 #include <string>
 

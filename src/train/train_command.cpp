@@ -78,8 +78,9 @@ int train_main(int argc, char** argv) {
     const TrainConfig config = load_config(args->config, args->sets);
     log::setup(world.rank(), args->quiet);
     command.ranks_diverge();
-    set_compute_threads(config.train.threads > 0 ? config.train.threads : cores_per_rank(dist::local_rank(world).size));
-    const torch::Device device = dist::pick_device(config.train.device, world);
+    const dist::LocalRank node = dist::local_rank(world);
+    set_compute_threads(config.train.threads > 0 ? config.train.threads : cores_per_rank(node.size));
+    const torch::Device device = dist::pick_device(config.train.device, world, node);
 
     const data::Dataset dataset = [&] {
       try {

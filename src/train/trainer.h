@@ -1,8 +1,17 @@
 #pragma once
-// The trainer: one run of one config on one TrainingData, writing its run
-// folder. Serial by itself; the data-parallel strategy wraps it
-// (DataParallelTrainer, STYLE.md §3) by overriding the protected hooks, so this
-// file knows nothing of ranks beyond them.
+// The trainer: one run of one config on one data source, writing its run
+// folder. Trainer::run() is the recipe, an epoch loop over named stages, each
+// its own unit with its own test (docs/trainer.md):
+//   batches      data_source.h     this rank's part of each global batch and its
+//                                  share of val/test (backend: in_memory_source.h)
+//   step         step.h            forward, loss, backward, the optimiser's update
+//   evaluation   evaluation.h      a part's metric sums (metric_sums.h)
+//   checkpoint   run_folder.h      state.pt, checkpoint.pt, the run folder's files, resume
+//   early stop   early_stopping.h  the best epoch and patience
+//   agreement    agreement.h       ranks failing together
+// Serial by itself; the data-parallel strategy wraps it (DataParallelTrainer,
+// STYLE.md §3) by overriding the protected hooks, so this file knows nothing
+// of ranks beyond them.
 //
 // Run folder (written by rank 0 only, when TrainerOptions::out is set):
 //   config.yaml     the resolved config
@@ -12,52 +21,24 @@
 //   metrics.jsonl   one line per epoch; final.json and confusion.csv at the end
 #include <torch/torch.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "model/net.h"
+#include "train/agreement.h"
 #include "train/config.h"
-#include "train/failure.h"
+#include "train/data_source.h"
 #include "train/metrics.h"
+#include "train/progress.h"
 #include "train/training_data.h"
 
 namespace genre::train {
 
-// One finished epoch, identical on every rank.
-struct EpochRecord {
-  int epoch = 0;  // 1-based
-  double lr = 0;
-  Metrics train, val;
-  bool has_val = false;
-  bool improved = false;  // became the best epoch
-  double seconds = 0;
-  double samples_per_s = 0;
-  // The metrics.jsonl line: flat scalars ("val_track_accuracy", ...) plus
-  // per-class detail under "train" and "val".
-  nlohmann::json to_json(const std::vector<std::string>& classes) const;
-  // A scalar by name: "train_loss", "val_accuracy", "val_track_accuracy", "val_macro_f1", ...
-  double value(const std::string& name) const;
-};
-
-enum class Outcome { Completed, EarlyStopped, Stopped, Interrupted };
-std::string to_string(Outcome o);
-
-struct TrainResult {
-  Outcome outcome = Outcome::Completed;
-  int epochs_run = 0;        // epochs finished, including those before a resume
-  int best_epoch = 0;        // 0: none yet
-  double best_value = 0;
-  Metrics best_val;          // validation metrics of the best epoch
-  bool has_test = false;
-  Metrics test;              // of the best epoch's weights (not computed when interrupted)
-  std::vector<nlohmann::json> history;  // the metrics.jsonl lines
-  double seconds = 0;
-};
+struct Resumed;  // run_folder.h
 
 // What the owner of a run plugs in (the search worker, the train command).
 struct TrainerHooks {
@@ -81,6 +62,9 @@ class Trainer {
  public:
   // Validates the config against the data (model.name vs the input, the
   // metric vs an empty validation split); throws UsageError naming the key.
+  // `data` must outlive the trainer.
+  Trainer(TrainConfig config, const DataSource& data, TrainerOptions options);
+  // The same on the in-memory backend over `data` (InMemorySource).
   Trainer(TrainConfig config, const TrainingData& data, TrainerOptions options);
   virtual ~Trainer();
   Trainer(const Trainer&) = delete;
@@ -107,20 +91,33 @@ class Trainer {
   virtual void average_buffers(model::Net&) {}
   // In place: the element-wise sum over ranks.
   virtual void sum_across_ranks(const torch::Tensor&) {}
-  // An agreement point (train/failure.h), one small collective: whether
-  // `flag` is true on any rank, and whether any rank's latch has failed.
-  struct Agreed {
-    bool flag = false, failed = false;
-  };
-  virtual Agreed agree(bool flag, bool failed) { return {flag, failed}; }
-  // After agree() reported a failure, on every rank: throw the lowest failing
-  // rank's error (a UsageError if it was one). One rank: the latched error.
-  [[noreturn]] virtual void fail_together(const FailureLatch& mine) { mine.rethrow(); }
+  // The ranks' failure agreement (agreement.h); serial: a rank alone.
+  virtual Agreement make_agreement() { return Agreement(); }
 
  private:
   struct Run;
+  using Clock = std::chrono::steady_clock;
+  Trainer(TrainConfig config, std::unique_ptr<DataSource> owned, TrainerOptions options);
+  void check_fit() const;
+  int classes() const { return static_cast<int>(data_.info().classes.size()); }
+  // The stages, in the order run() calls them.
+  void build_model(Run& r);
+  void open_data(Run& r);
+  void resume_or_start(Run& r);
+  void set_up_optimizer(Run& r);
+  void continue_from(Run& r, Resumed& saved);
+  bool step(Run& r);
+  TrainResult interrupted(Run& r, Clock::time_point epoch_start, Clock::time_point started);
+  EpochRecord end_epoch(Run& r, double lr, std::int64_t first_step, Clock::time_point epoch_start);
+  Metrics metrics_of(Run& r, EvalBatches& part, const PartInfo& info);
+  bool owner_stops(Run& r, const EpochRecord& record);
+  void next_epoch(Run& r, bool stop);
+  TrainResult finish(Run& r, Clock::time_point started);
+  void log_epoch(const EpochRecord& record) const;
+
   TrainConfig config_;
-  const TrainingData& data_;
+  std::unique_ptr<DataSource> owned_data_;  // the in-memory backend, when built from TrainingData
+  const DataSource& data_;
   TrainerOptions options_;
   std::unique_ptr<Run> run_;
 };
