@@ -2,6 +2,7 @@
 // mpiexec, srun or alone.
 #include <iostream>
 
+#include "app/locked_output.h"
 #include "app/mpi_command.h"
 #include "app/options.h"
 #include "common/error.h"
@@ -103,6 +104,8 @@ int preprocess_main(int argc, char** argv) {
       print_export(export_feature_csv(config.output, config.export_csv), config.export_csv);
       return 0;
     }
+    // One run writes an output folder at a time (rank 0 holds it to the end).
+    const auto lock = app::lock_output(world, config.output, command_line(argc, argv));
     if (config.mode() == PreprocessConfig::Mode::FromCsv) {
       if (!root) return 0;
       const data::Manifest m = import_feature_csv(config);

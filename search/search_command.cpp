@@ -8,6 +8,7 @@
 #include "app/options.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/output_lock.h"
 #include "common/stop_signal.h"
 #include "dist/communicator.h"
 #include "search/algorithm.h"
@@ -45,6 +46,7 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool
   o.spec = spec;
   o.data = data;
   o.out = out;
+  o.command = command_line(argc, argv);
   return o;
 }
 

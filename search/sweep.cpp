@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "common/log.h"
+#include "common/output_lock.h"
 #include "search/algorithm.h"
 #include "search/journal.h"
 #include "search/leaderboard.h"
@@ -29,7 +30,7 @@ std::string read_text(const std::filesystem::path& file) {
 struct Prepared {
   SweepSpec spec;
   std::string spec_text;
-  std::vector<nlohmann::json> events;
+  std::vector<nlohmann::json> events;  // read under the output lock
   int groups = 0;
 };
 
@@ -71,7 +72,6 @@ Prepared prepare(const SearchOptions& o, int world_size, const TrialRunner& runn
       throw UsageError(spec_file.string() + ": trial " + std::to_string(i) + " " + params->dump() + ": " + describe(e));
     }
   }
-  p.events = read_journal(o.out / "journal.jsonl").events;
   return p;
 }
 
@@ -99,23 +99,30 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
   const bool root = world.rank() == 0;
   std::unique_ptr<TrialRunner> runner = make_runner();
   std::optional<Prepared> prepared;
+  std::optional<OutputLock> lock;  // rank 0 holds the run folder for the whole sweep
+  std::unique_ptr<Coordinator> coordinator_;
   std::string verdict;
   if (root) {
     try {
       options.validate();
       prepared = prepare(options, world.size(), *runner);
+      // Everything read from the folder is read under its lock: a run that
+      // ended a moment ago has written all it will.
+      lock.emplace(options.out, options.command);
+      if (!lock->took_over().empty())
+        spdlog::info("{}: taking over the lock of a run that ended without releasing it ({})", lock->file().string(),
+                     lock->took_over());
+      options.validate();  // again: a run that held the folder until now may have made its journal
+      prepared->events = read_journal(options.out / "journal.jsonl").events;
+      coordinator_ = std::make_unique<Coordinator>(prepared->spec, options.out, prepared->events);
       verdict = nlohmann::json{{"ok", true}, {"ranks_per_trial", prepared->spec.ranks_per_trial}}.dump();
-    } catch (const UsageError& e) {
-      verdict = nlohmann::json{{"ok", false}, {"usage", true}, {"error", e.what()}}.dump();
     } catch (const std::exception& e) {  // e.g. an unreadable journal: still every rank must hear of it
-      verdict = nlohmann::json{{"ok", false}, {"usage", false}, {"error", describe(e)}}.dump();
+      verdict = nlohmann::json{{"ok", false}, {"kind", kind_name(kind_of(e))}, {"error", describe(e)}}.dump();
     }
   }
   const auto decision = nlohmann::json::parse(world.broadcast(verdict, 0));
-  if (!decision.at("ok").get<bool>()) {
-    if (decision.at("usage").get<bool>()) throw UsageError(decision.at("error").get<std::string>());
-    throw Error(decision.at("error").get<std::string>());
-  }
+  if (!decision.at("ok").get<bool>())
+    throw_kind(parse_kind(decision.at("kind").get<std::string>()), decision.at("error").get<std::string>());
   const int rpt = decision.at("ranks_per_trial").get<int>();
 
   SearchOutcome outcome;
@@ -133,7 +140,7 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
   Prepared& p = *prepared;
   std::filesystem::create_directories(options.out / "trials");
   write_durably(options.out / "sweep.yaml", self_contained(p.spec_text, p.spec));
-  Coordinator coordinator(p.spec, options.out, p.events);
+  Coordinator& coordinator = *coordinator_;
   auto last_render = std::chrono::steady_clock::now();
   coordinator.on_trial_end = [&](int) {
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_render).count() < options.render_every_s)

@@ -20,6 +20,7 @@ struct SearchOptions {
   std::filesystem::path out;   // runs/<name>: journal.jsonl, sweep.yaml, trials/, leaderboard files
   bool resume = false;         // continue the journal in `out` (a fresh start when there is none)
   double render_every_s = 5;   // the leaderboard is re-rendered at most this often while trials end
+  std::string command = "genre search";  // the command line, written into the folder's lock (common/output_lock.h)
 
   // Checks the options alone (paths present, a journal only with resume).
   // Throws UsageError naming the option.
@@ -37,7 +38,8 @@ struct SearchOutcome {
 };
 
 // Collective over world. Throws UsageError on every rank (rank 0's message)
-// when the checks fail, before anything is written. `report` (rank 0) gets
+// when the checks fail, before anything is written; OutputBusy on every rank
+// when another run holds `out` (rank 0 locks it for the whole sweep). `report` (rank 0) gets
 // the final short table.
 SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, const RunnerFactory& make_runner,
                          const std::function<bool()>& stop_requested, std::ostream* report);

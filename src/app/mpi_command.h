@@ -21,6 +21,10 @@ class MpiCommand {
   bool root() const { return world_.rank() == 0; }
   // Marks the point after which ranks no longer fail alike.
   void ranks_diverge() { diverged_ = true; }
+  // Marks the point after which the ranks are in step again: each knows the
+  // outcome (e.g. rank 0 told every rank why the work stopped), so an error
+  // from here is raised alike, rank 0 prints it and nobody aborts the job.
+  void ranks_rejoin() { diverged_ = false; }
   bool diverged() const { return diverged_; }
 
  private:

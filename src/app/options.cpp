@@ -27,16 +27,17 @@ std::optional<po::variables_map> parse(const CommandLine& cl, po::options_descri
 }
 
 int guarded(const std::string& command, const std::function<int()>& body, const std::function<bool(bool)>& speaks) {
-  const auto report = [&](const std::exception& e, bool usage) {
-    if (!speaks || speaks(usage)) std::cerr << "genre " << command << ": error: " << describe(e) << std::endl;
-    return usage ? 2 : 1;
+  const auto report = [&](const std::exception& e) {
+    const ErrorKind kind = kind_of(e);
+    // Usage errors and a busy output are found before any work, alike on every rank.
+    const bool alike = kind == ErrorKind::kUsage || kind == ErrorKind::kBusy;
+    if (!speaks || speaks(alike)) std::cerr << "genre " << command << ": error: " << describe(e) << std::endl;
+    return exit_code(kind);
   };
   try {
     return body();
-  } catch (const UsageError& e) {
-    return report(e, true);
   } catch (const std::exception& e) {
-    return report(e, false);
+    return report(e);
   }
 }
 

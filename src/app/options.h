@@ -24,9 +24,12 @@ std::optional<po::variables_map> parse(const CommandLine& cl, po::options_descri
                                        const po::positional_options_description* positional = nullptr);
 
 // Runs body and maps the outcome to an exit code, printing errors as one line
-// "genre <command>: error: <cause chain>": 0 ok, 2 usage error, 1 other errors.
-// speaks(is_usage_error), when given, decides whether this process prints the
-// line (MPI ranks that all failed alike leave it to rank 0).
+// "genre <command>: error: <cause chain>": 0 ok, 2 usage error, 75 the output
+// is busy (another run holds its lock), 74 the environment failed (disk full,
+// I/O error: the work is resumable), 1 other errors (common/error.h).
+// speaks(alike), when given, decides whether this process prints the line
+// (alike: a usage error or a busy output, which every MPI rank raises alike
+// and leaves to rank 0 to print).
 int guarded(const std::string& command, const std::function<int()>& body,
             const std::function<bool(bool)>& speaks = nullptr);
 

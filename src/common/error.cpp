@@ -1,8 +1,68 @@
 #include "common/error.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace genre {
 
 void rethrow_with_context(const std::string& context) { std::throw_with_nested(Error(context)); }
+
+bool is_environment_errno(int err) { return err == ENOSPC || err == EIO || err == EROFS || err == EDQUOT; }
+
+void throw_errno(const std::string& message, int err) {
+  const std::string text = message + ": " + std::strerror(err);
+  if (is_environment_errno(err)) throw EnvironmentError(text);
+  throw Error(text);
+}
+
+ErrorKind kind_of(const std::exception& e) {
+  if (dynamic_cast<const UsageError*>(&e)) return ErrorKind::kUsage;
+  if (dynamic_cast<const OutputBusy*>(&e)) return ErrorKind::kBusy;
+  if (dynamic_cast<const EnvironmentError*>(&e)) return ErrorKind::kEnvironment;
+  try {
+    std::rethrow_if_nested(e);
+  } catch (const std::exception& inner) {
+    return kind_of(inner);
+  } catch (...) {
+  }
+  return ErrorKind::kOther;
+}
+
+const char* kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage: return "usage";
+    case ErrorKind::kBusy: return "busy";
+    case ErrorKind::kEnvironment: return "environment";
+    case ErrorKind::kOther: break;
+  }
+  return "error";
+}
+
+ErrorKind parse_kind(const std::string& name) {
+  for (ErrorKind k : {ErrorKind::kUsage, ErrorKind::kBusy, ErrorKind::kEnvironment})
+    if (name == kind_name(k)) return k;
+  return ErrorKind::kOther;
+}
+
+void throw_kind(ErrorKind kind, const std::string& message) {
+  switch (kind) {
+    case ErrorKind::kUsage: throw UsageError(message);
+    case ErrorKind::kBusy: throw OutputBusy(message);
+    case ErrorKind::kEnvironment: throw EnvironmentError(message);
+    case ErrorKind::kOther: break;
+  }
+  throw Error(message);
+}
+
+int exit_code(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage: return 2;
+    case ErrorKind::kBusy: return 75;
+    case ErrorKind::kEnvironment: return 74;
+    case ErrorKind::kOther: break;
+  }
+  return 1;
+}
 
 namespace {
 void append_chain(const std::exception& e, std::string& out) {

@@ -3,6 +3,7 @@
 // (state saved; --resume continues), 2 for bad arguments, 1 for other errors.
 #include <iostream>
 
+#include "app/locked_output.h"
 #include "app/mpi_command.h"
 #include "app/options.h"
 #include "common/error.h"
@@ -62,8 +63,6 @@ std::optional<TrainArgs> parse_args(int argc, char** argv) {
   if (a.data.extension() == ".csv")
     throw UsageError("--data " + data + ": a feature CSV becomes a dataset first: genre preprocess --from-csv " + data +
                      " --output DIR, then --data DIR");
-  if (!a.resume && fs::exists(a.out / "state.pt"))
-    throw UsageError("--out " + out + " already holds a run (state.pt): add --resume to continue it, or pick another folder");
   return a;
 }
 
@@ -77,6 +76,12 @@ int train_main(int argc, char** argv) {
     if (!args) return 0;
     const TrainConfig config = load_config(args->config, args->sets);
     log::setup(world.rank(), args->quiet);
+    // One run writes a run folder at a time (rank 0 holds it to the end);
+    // what is in it is looked at under the lock.
+    const auto lock = app::lock_output(world, args->out, command_line(argc, argv));
+    if (!args->resume && fs::exists(args->out / "state.pt"))
+      throw UsageError("--out " + args->out.string() +
+                       " already holds a run (state.pt): add --resume to continue it, or pick another folder");
     command.ranks_diverge();
     const dist::LocalRank node = dist::local_rank(world);
     set_compute_threads(config.train.threads > 0 ? config.train.threads : cores_per_rank(node.size));
