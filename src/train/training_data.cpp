@@ -1,10 +1,12 @@
 #include "train/training_data.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
 
 #include "common/error.h"
+#include "train/standardizer_fit.h"
 
 namespace genre::train {
 
@@ -138,17 +140,19 @@ TrainingData load_training_data(const data::Dataset& dataset, InputKind input) {
   return d;
 }
 
+// One streaming pass over the rows (standardizer_fit.h): float32 rows are
+// read in place, other types are converted a block of rows at a time, so no
+// copy of the split is made.
 Standardizer Standardizer::fit(const torch::Tensor& x) {
-  Standardizer s;
-  const torch::Tensor flat = x.reshape({-1, x.size(-1)}).to(torch::kDouble);
-  const torch::Tensor mean = flat.mean(0);
-  // Population deviation, as scikit-learn's StandardScaler; constant columns keep scale 1.
-  torch::Tensor sd = (flat - mean).pow(2).mean(0).sqrt();
-  sd = torch::where(sd > 1e-8, sd, torch::ones_like(sd));
-  const torch::Tensor m = mean.to(torch::kFloat).contiguous(), d = sd.to(torch::kFloat).contiguous();
-  s.mean.assign(m.data_ptr<float>(), m.data_ptr<float>() + m.numel());
-  s.std.assign(d.data_ptr<float>(), d.data_ptr<float>() + d.numel());
-  return s;
+  const std::int64_t width = x.size(-1);
+  const torch::Tensor rows = x.reshape({-1, width});
+  StandardizerFit fit(width);
+  constexpr std::int64_t kBlock = 4096;
+  for (std::int64_t b = 0; b < rows.size(0); b += kBlock) {
+    const torch::Tensor block = rows.slice(0, b, std::min(rows.size(0), b + kBlock)).to(torch::kFloat).contiguous();
+    fit.add(block.data_ptr<float>(), block.size(0));
+  }
+  return fit.finish();
 }
 
 torch::Tensor Standardizer::apply(const torch::Tensor& x) const {
