@@ -46,6 +46,8 @@ Coordinator::Coordinator(const SweepSpec& spec, const std::filesystem::path& run
     attempts_.push_back(t.attempts);
     if (t.terminal())
       ++ended_before_;
+    else if (t.lost_results() >= kMaxLostResults)
+      lost_.push_back({t.id, t.lost_results(), t.last_epoch()});
     else
       restart_.push_back(t.id);
   }
@@ -92,6 +94,18 @@ void Coordinator::start(int groups) {
   std::filesystem::create_directories(run_dir_);
   journal_ = std::make_unique<JournalWriter>(run_dir_ / "journal.jsonl");
   journal(events::sweep_started(spec_, total_, groups, resumed_));
+  for (const Lost& l : lost_) {
+    const std::string reason = "lost its result " + std::to_string(l.times) +
+                               " times (attempts in a row that journaled no new epoch and no end)";
+    journal(events::trial_failed(l.trial, reason, l.epochs));
+    spdlog::warn("trial {} {}: journaled failed, not restarted again", l.trial, reason);
+    ++ended_before_;
+  }
+  lost_.clear();
+}
+
+bool Coordinator::complete() const {
+  return !interrupted_ && exhausted_ && restart_.empty() && running_.empty() && unresolved_.empty() && lost_.empty();
 }
 
 void Coordinator::journal(const nlohmann::json& event) {
@@ -242,6 +256,7 @@ void Coordinator::end(int group, int trial, const TrialEnd& end) {
     case TrialEnd::Kind::kStopped:
       return;  // pruned: journaled when the verdict was given
     case TrialEnd::Kind::kInterrupted:
+      unresolved_.push_back(trial);
       // Not journaled: the trial stays running in the journal and restarts
       // from its checkpoint on --resume. A trial interrupted by its own
       // signal means the job is ending.
@@ -251,12 +266,18 @@ void Coordinator::end(int group, int trial, const TrialEnd& end) {
       waiting_.clear();
       return;
     case TrialEnd::Kind::kFinished:
-      if (!was_running) return;
+      if (!was_running) {
+        unresolved_.push_back(trial);
+        return;
+      }
       journal(events::trial_finished(trial, end.result));
       spdlog::info("trial {} finished after {} epochs", trial, end.result.epochs);
       break;
     case TrialEnd::Kind::kFailed:
-      if (!was_running) return;
+      if (!was_running) {
+        unresolved_.push_back(trial);
+        return;
+      }
       journal(events::trial_failed(trial, end.reason, end.epochs));
       spdlog::warn("trial {} failed: {}", trial, end.reason);
       break;
@@ -288,7 +309,7 @@ void Coordinator::interrupt() {
 
 void Coordinator::close() {
   if (!journal_) return;
-  journal(events::sweep_ended(!interrupted_));
+  journal(events::sweep_ended(complete()));
   journal_->close();
   journal_.reset();
 }

@@ -56,6 +56,11 @@ struct TrialEnd {
 
 class Coordinator {
  public:
+  // A trial whose latest attempts lost their result this many times in a row
+  // (sweep_state.h: TrialRecord::lost_results) is not restarted again on
+  // --resume: it is journaled failed, "lost its result N times".
+  static constexpr int kMaxLostResults = 3;
+
   // `events`: the journal so far (empty for a new sweep). Throws UsageError
   // when the spec no longer produces the trials the journal recorded.
   Coordinator(const SweepSpec& spec, const std::filesystem::path& run_dir, const std::vector<nlohmann::json>& events);
@@ -90,6 +95,12 @@ class Coordinator {
   void close();
 
   bool interrupted() const { return interrupted_; }
+  // Every trial has its result in the journal (finished, failed or pruned) and
+  // none is left to start: only then is the sweep "complete".
+  bool complete() const;
+  // Trials whose attempt in this run ended without a result (not journaled):
+  // --resume restarts them.
+  const std::vector<int>& unresolved() const { return unresolved_; }
   int total() const { return total_; }
   std::size_t running() const { return running_.size(); }
   int ended_now() const { return ended_now_; }  // trials that ended in this run (not earlier ones)
@@ -128,6 +139,11 @@ class Coordinator {
   std::vector<nlohmann::json> configs_; // by trial id
   std::vector<int> attempts_;           // by trial id
   std::deque<int> restart_;             // trials to restart, in id order
+  struct Lost {
+    int trial, times, epochs;
+  };
+  std::vector<Lost> lost_;              // trials to journal failed at start()
+  std::vector<int> unresolved_;
   std::map<int, Running> running_;
   std::size_t journal_length_ = 0;  // complete events in the journal
   std::uint64_t version_ = 0;       // events that changed what the algorithm proposes

@@ -13,6 +13,7 @@
 #include "dist/communicator.h"
 #include "search/algorithm.h"
 #include "search/commands.h"
+#include "search/coordinator.h"
 #include "search/sweep.h"
 #include "search/train_runner.h"
 
@@ -111,7 +112,13 @@ int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
     command.ranks_diverge();
     const SearchOutcome outcome = run_search(
         options, world, [&] { return make_runner(context); }, stop_requested, command.root() ? &std::cout : nullptr);
-    return outcome.interrupted ? kInterruptedExitCode : 0;
+    if (outcome.interrupted) return kInterruptedExitCode;
+    command.ranks_rejoin();  // the sweep ended on every rank; rank 0 alone knows what follows
+    if (!outcome.unresolved.empty())
+      throw Error("sweep incomplete: " + std::to_string(outcome.unresolved.size()) +
+                  " trial(s) came back without a result; --resume retries each at most " +
+                  std::to_string(Coordinator::kMaxLostResults) + " times in a row");
+    return 0;
   });
 }
 

@@ -161,10 +161,17 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
                                    : run_alone(coordinator, *runner, self, stop_requested);
   outcome.interrupted = coordinator.interrupted();
   outcome.trials = coordinator.total();
+  if (!outcome.interrupted && !coordinator.complete()) outcome.unresolved = coordinator.unresolved();
   coordinator.close();
   const std::string table = render_run(options.out, 10);
+  std::string unresolved;
+  for (int t : outcome.unresolved) unresolved += (unresolved.empty() ? " " : ", ") + std::to_string(t);
   if (report) {
-    *report << "\nsweep " << p.spec.name << (outcome.interrupted ? " interrupted (continue with --resume)" : " done")
+    *report << "\nsweep " << p.spec.name
+            << (outcome.interrupted          ? " interrupted (continue with --resume)"
+                : outcome.unresolved.empty() ? " done"
+                                             : " incomplete: trial(s)" + unresolved +
+                                                   " came back without a result (retry them with --resume)")
             << ": " << (options.out / "leaderboard.md").string() << ", " << (options.out / "report.html").string()
             << "\n"
             << table;

@@ -33,6 +33,9 @@ using RunnerFactory = std::function<std::unique_ptr<TrialRunner>()>;
 
 struct SearchOutcome {
   bool interrupted = false;  // the job was told to stop: exit 143, --resume continues
+  // rank 0: not interrupted, yet some trial has no result in the journal
+  // (its attempt came back with nothing): --resume retries it, a bounded number of times
+  std::vector<int> unresolved;
   SweepStats stats;          // rank 0: timings; workers: empty
   int trials = 0;            // rank 0: the sweep's trial count
 };

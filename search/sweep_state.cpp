@@ -60,6 +60,10 @@ SweepState replay(const std::vector<nlohmann::json>& events) {
         }
         auto& r = s.trials[static_cast<std::size_t>(id)];
         if (r.terminal()) throw Error("trial " + std::to_string(id) + " restarted after it ended");
+        if (r.attempts > 0) {  // a restart: the attempt before it ended without a result
+          r.barren_before = r.progressed ? 0 : r.barren_before + 1;
+          r.progressed = false;
+        }
         r.attempts = e.value("attempt", r.attempts + 1);
         r.group = e.value("group", -1);
         attempt_start[static_cast<std::size_t>(id)] = t;
@@ -76,7 +80,9 @@ SweepState replay(const std::vector<nlohmann::json>& events) {
       }
       if (r.terminal()) continue;  // late reports of an ended trial change nothing
       if (kind == events::kEpoch) {
-        r.epochs[e.at("epoch").get<int>()] = e.value("metrics", nlohmann::json::object());
+        const int epoch = e.at("epoch").get<int>();
+        if (epoch > r.last_epoch()) r.progressed = true;
+        r.epochs[epoch] = e.value("metrics", nlohmann::json::object());
       } else if (kind == events::kTrialFinished) {
         r.status = TrialStatus::kFinished;
         r.final_metrics = e.value("final", nlohmann::json::object());

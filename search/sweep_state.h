@@ -26,6 +26,14 @@ struct TrialRecord {
   double started_at = 0;     // time of the first trial_started
   double wall_s = 0;         // summed over attempts: trial_started to the attempt's last event
 
+  // Attempts in a row, up to the latest, that journaled no epoch beyond the
+  // ones before them and no end: each "lost its result" (killed before its
+  // first new epoch, or its end never reached the journal). An attempt that
+  // makes progress resets the count.
+  int barren_before = 0;     // such attempts before the latest one
+  bool progressed = false;   // the latest attempt journaled a new epoch
+  int lost_results() const { return terminal() || progressed ? 0 : barren_before + 1; }
+
   bool terminal() const { return status != TrialStatus::kRunning; }
   int last_epoch() const { return epochs.empty() ? 0 : epochs.rbegin()->first; }
 };

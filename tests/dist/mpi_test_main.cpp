@@ -4,14 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "dist/mpi.h"
+#include "support/test_support.h"
 
 int main(int argc, char** argv) {
   genre::dist::Environment env(&argc, &argv);
   ::testing::InitGoogleTest(&argc, argv);
-  if (genre::dist::Comm::world().rank() != 0) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    // Keep failures visible from every rank, drop the rest of the chatter.
-    delete listeners.Release(listeners.default_result_printer());
-  }
+  // Keep failures visible from every rank, drop the rest of the chatter.
+  const int rank = genre::dist::Comm::world().rank();
+  if (rank != 0) genre::test::print_only_failures_on_this_rank(rank);
   return RUN_ALL_TESTS();
 }

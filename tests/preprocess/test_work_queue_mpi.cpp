@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "dist/mpi.h"
+#include "support/test_support.h"
 #include "preprocess/work_queue.h"
 
 using namespace genre;
@@ -54,10 +55,7 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   dist::Environment mpi(&argc, &argv);
   // Only rank 0 reports; a failure on any rank fails the exit code.
-  if (dist::Comm::world().rank() != 0) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-  }
+  if (dist::Comm::world().rank() != 0) genre::test::print_only_failures_on_this_rank(dist::Comm::world().rank());
   int failed = RUN_ALL_TESTS();
   int any = 0;
   MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);

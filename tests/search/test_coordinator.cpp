@@ -254,3 +254,68 @@ TEST(Coordinator, RefusesAnEpochOfATrialTheGroupIsNotRunning) {
   c.close();
   EXPECT_NO_THROW(replay(journal_of(d.path())));
 }
+
+// Issue #13.7: a trial whose end never reached the journal is restarted by
+// --resume; when its attempts keep coming back with nothing (no new epoch, no
+// end) it is restarted at most kMaxLostResults times in a row, then journaled
+// failed with the reason, and no run calls the sweep complete meanwhile.
+TEST(Coordinator, ATrialThatKeepsLosingItsResultIsFailedAfterABoundedNumberOfRestarts) {
+  genre::test::TempDir d;
+  const SweepSpec spec = spec_of("method: grid\nbase: {train: {epochs: 2}}\nparameters: {objective.quality: {values: [0.5]}}\n");
+  const nlohmann::json metrics = {{"val_track_accuracy", 0.3}, {"train_loss", 0.5}};
+  {
+    Coordinator c(spec, d.path(), {});
+    c.start(1);
+    const auto a = c.next(0);
+    ASSERT_TRUE(a);
+    c.epoch(0, a->trial, {1, metrics, 1});
+    c.epoch(0, a->trial, {2, metrics, 1});
+    // Killed here: the trial's end never reaches the journal.
+  }
+  for (int attempt = 2; attempt <= 1 + Coordinator::kMaxLostResults; ++attempt) {
+    Coordinator c(spec, d.path(), journal_of(d.path()));
+    c.start(1);
+    const auto a = c.next(0);
+    ASSERT_TRUE(a) << "attempt " << attempt << " restarts it";
+    EXPECT_EQ(a->attempt, attempt);
+    // It reports its last epoch again (no progress) and ends without a result.
+    c.epoch(0, a->trial, {2, metrics, 1});
+    TrialEnd nothing;
+    nothing.kind = TrialEnd::Kind::kInterrupted;
+    c.end(0, a->trial, nothing);
+    EXPECT_FALSE(c.complete());
+    c.close();
+    EXPECT_EQ(journal_of(d.path()).back()["status"], "interrupted") << "never complete while a trial has no result";
+    EXPECT_EQ(load_sweep(d.path()).trials[0].lost_results(), attempt - 1);
+  }
+  Coordinator c(spec, d.path(), journal_of(d.path()));
+  c.start(1);
+  EXPECT_FALSE(c.next(0).has_value()) << "not restarted again";
+  c.close();
+  const SweepState s = load_sweep(d.path());
+  ASSERT_EQ(s.trials.size(), 1u);
+  EXPECT_EQ(s.trials[0].status, TrialStatus::kFailed);
+  EXPECT_EQ(s.trials[0].reason.rfind("lost its result 3 times", 0), 0u) << s.trials[0].reason;
+  EXPECT_TRUE(s.complete);
+}
+
+// An attempt that makes progress resets the count: a long trial interrupted
+// by time limits again and again is never called lost.
+TEST(Coordinator, AttemptsThatMakeProgressNeverCountAsLost) {
+  genre::test::TempDir d;
+  const SweepSpec spec = spec_of("method: grid\nbase: {train: {epochs: 9}}\nparameters: {objective.quality: {values: [0.5]}}\n");
+  const nlohmann::json metrics = {{"val_track_accuracy", 0.3}, {"train_loss", 0.5}};
+  for (int attempt = 1; attempt <= 2 * Coordinator::kMaxLostResults; ++attempt) {
+    Coordinator c(spec, d.path(), journal_of(d.path()));
+    c.start(1);
+    const auto a = c.next(0);
+    ASSERT_TRUE(a) << attempt;
+    c.epoch(0, a->trial, {attempt, metrics, 1});
+    c.interrupt();
+    TrialEnd cut;
+    cut.kind = TrialEnd::Kind::kInterrupted;
+    c.end(0, a->trial, cut);
+    c.close();
+    EXPECT_EQ(load_sweep(d.path()).trials[0].lost_results(), 0);
+  }
+}

@@ -267,9 +267,9 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   dist::Environment mpi(&argc, &argv);
   genre::log::setup(world().rank(), /*quiet=*/true);
-  // Only rank 0 prints gtest's report; every rank runs every test.
-  if (!root()) delete ::testing::UnitTest::GetInstance()->listeners().Release(
-      ::testing::UnitTest::GetInstance()->listeners().default_result_printer());
+  // Only rank 0 prints gtest's report; every rank runs every test, and the
+  // others print their failures, so a failure on any rank is in the log.
+  if (!root()) genre::test::print_only_failures_on_this_rank(world().rank());
   int failed = RUN_ALL_TESTS();
   MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   return failed;

@@ -39,6 +39,12 @@ const std::vector<std::string>& reference_signals();
 // "(no error)" when it throws nothing.
 std::string error_of(const std::function<void()>& f);
 
+// For gtest binaries run under mpiexec: replaces gtest's printer on ranks
+// other than 0 (P copies of the report are noise) by one that prints only
+// their failures, each line prefixed "[rank R]", so that a failure on any
+// rank shows in the test log, not just in its exit code.
+void print_only_failures_on_this_rank(int rank);
+
 std::string read_file(const std::filesystem::path& file);
 void write_file(const std::filesystem::path& file, const std::string& bytes);
 
