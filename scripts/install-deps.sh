@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine
   python3-h5py python3-numpy
   iproute2 util-linux  # ip, nsenter, unshare, flock: the multi-host test bed (tests/multinode)
+  clang libclang-rt-14-dev  # libFuzzer and the sanitizers' runtimes: the fuzz targets (tests/fuzz, scripts/fuzz.sh)
   # Tests and benchmarks only: the torchvision weight converter's test
   # (tests/model) and the PyTorch reference of bench/bench_training.sh.
   python3-torch

@@ -358,6 +358,8 @@ SweepSpec parse_spec_text(const std::string& yaml, const std::string& origin, co
     throw UsageError(origin + ": " + e.what());
   } catch (const Error& e) {  // yaml_to_json's structural complaints
     throw UsageError(origin + ": " + e.what());
+  } catch (const nlohmann::json::exception& e) {  // e.g. a string that is not UTF-8, met by dump()
+    throw UsageError(origin + ": " + e.what());
   }
 }
 

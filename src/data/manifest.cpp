@@ -230,7 +230,7 @@ Manifest load_manifest(const std::filesystem::path& file) {
     json j;
     try {
       j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large
       throw Error(std::string("not valid JSON: ") + e.what());
     }
     return manifest_from_json(j);

@@ -376,7 +376,12 @@ TrainConfig load_config(const std::filesystem::path& file, const std::vector<std
     apply_yaml(c, root, file.string());
   }
   for (const auto& o : overrides) apply_override(c, o);
-  validate(c);
+  try {
+    validate(c);
+  } catch (const UsageError& e) {  // the file's values broke a bound: say which file
+    if (file.empty()) throw;
+    throw UsageError(file.string() + ": " + e.what());
+  }
   return c;
 }
 
