@@ -106,6 +106,12 @@ def foreign_sources(root):
             continue
         here = cmake.parent.resolve()
         text = cmake.read_text(errors="replace")
+        # A CMakeLists below the top that starts a project() of its own is a
+        # separate build, not a folder of this one: tests/fuzz recompiles the
+        # readers with clang's fuzzer and sanitizer instrumentation, which
+        # linking the main build's targets cannot give.
+        if rel != Path("CMakeLists.txt") and re.search(r"^\s*project\s*\(", text, re.M):
+            continue
         for match in CMAKE_SOURCE.finditer(text):
             word = match.group(0)
             if word.startswith(("${CMAKE_CURRENT_SOURCE_DIR}/", "${CMAKE_CURRENT_BINARY_DIR}/")):
