@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "data/dataset.h"
@@ -234,7 +235,7 @@ data::Manifest import_feature_csv(const PreprocessConfig& config) {
   m.total_segments = total_segments;
   m.split = config.split_files.empty() ? data::make_split(config.split_spec, split_tracks, config.seed)
                                        : data::read_split_files(config.split_files, split_tracks);
-  m.created = data::utc_now();
+  m.created = utc_now();
   m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   data::save_manifest(config.output / "dataset.json", m);
   return m;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/progress.h"
@@ -206,7 +207,7 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
   m.params = params;
   m.input = fs::absolute(config.list.empty() ? config.input : config.list).string();
   m.ranks = comm.size();
-  m.created = data::utc_now();
+  m.created = utc_now();
   m.failed = collection.failed;
   std::unordered_set<std::string> reused_paths;
   std::vector<data::SplitTrack> split_tracks;

@@ -109,9 +109,6 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
       // Everything read from the folder is read under its lock: a run that
       // ended a moment ago has written all it will.
       lock.emplace(options.out, options.command);
-      if (!lock->took_over().empty())
-        spdlog::info("{}: taking over the lock of a run that ended without releasing it ({})", lock->file().string(),
-                     lock->took_over());
       options.validate();  // again: a run that held the folder until now may have made its journal
       prepared->events = read_journal(options.out / "journal.jsonl").events;
       coordinator_ = std::make_unique<Coordinator>(prepared->spec, options.out, prepared->events);

@@ -1,7 +1,6 @@
 #include "app/locked_output.h"
 
 #include "common/error.h"
-#include "common/log.h"
 
 namespace genre::app {
 
@@ -12,9 +11,6 @@ std::unique_ptr<OutputLock> lock_output(const dist::Comm& world, const std::file
   if (world.rank() == 0) {
     try {
       lock = std::make_unique<OutputLock>(dir, command);
-      if (!lock->took_over().empty())
-        spdlog::info("{}: taking over the lock of a run that ended without releasing it ({})", lock->file().string(),
-                     lock->took_over());
     } catch (const std::exception& e) {
       verdict = std::string(kind_name(kind_of(e))) + "\n" + describe(e);
     }

@@ -7,33 +7,13 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/fd.h"
 
 namespace genre {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// Owns a POSIX file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now so that a failing close (delayed write errors on NFS) is seen.
-  int close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
 
 [[noreturn]] void fail(const std::string& what, const fs::path& file) {
   throw Error(file.string() + ": " + what + ": " + std::strerror(errno));

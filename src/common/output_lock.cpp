@@ -8,11 +8,13 @@
 
 #include <cerrno>
 #include <chrono>
-#include <ctime>
 #include <map>
 #include <thread>
+#include <utility>
 
+#include "common/clock.h"
 #include "common/error.h"
+#include "common/log.h"
 
 namespace genre {
 
@@ -24,15 +26,6 @@ std::string host_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
   return name;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 // The holder as the file tells it: "key=value" lines (host, pid, started, command).
@@ -96,26 +89,19 @@ OutputLock::OutputLock(const fs::path& dir, const std::string& command) : file_(
   // A few rounds: a holder that ends removes the file, and whoever had opened
   // that file before it went locks a name that is no longer there.
   for (int round = 0; round < 20; ++round) {
-    const int fd = ::open(file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw_errno(file_.string() + ": cannot create the lock file", errno);
-    const auto give_up = [&](auto&& thrower) {
-      ::close(fd);
-      thrower();
-    };
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    Fd fd(::open(file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (fd.get() < 0) throw_errno(file_.string() + ": cannot create the lock file", errno);
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
-      if (err != EWOULDBLOCK) {
-        give_up([&] {
-          throw_errno(file_.string() + ": cannot lock the output folder (on NFS, locks need NFSv4, or NFSv3 with "
-                                       "lockd, mounted with local_lock=none)",
-                      err);
-        });
-      }
+      if (err != EWOULDBLOCK)
+        throw_errno(file_.string() + ": cannot lock the output folder (on NFS, locks need NFSv4, or NFSv3 with "
+                                     "lockd, mounted with local_lock=none)",
+                    err);
       // The holder writes who it is just after locking: give it a moment.
-      std::string text = read_all(fd);
+      std::string text = read_all(fd.get());
       for (int i = 0; i < 20 && text.find("command=") == std::string::npos; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        text = read_all(fd);
+        text = read_all(fd.get());
       }
       const auto holder = parse_holder(text);
       std::string note;
@@ -123,50 +109,48 @@ OutputLock::OutputLock(const fs::path& dir, const std::string& command) : file_(
       const auto pid = holder.find("pid");
       if (host != holder.end() && pid != holder.end() && host->second == me && !pid_alive(pid->second))
         note = " (that pid is gone: a process it started still holds the lock)";
-      give_up([&] {
-        throw OutputBusy(dir.string() + ": in use by another run: " + describe_holder(holder) + note +
-                         "; wait for it to end or stop it (lock " + file_.string() + ")");
-      });
+      throw OutputBusy(dir.string() + ": in use by another run: " + describe_holder(holder) + note +
+                       "; wait for it to end or stop it (lock " + file_.string() + ")");
     }
     struct stat locked {}, named {};
-    if (::fstat(fd, &locked) != 0 || ::stat(file_.c_str(), &named) != 0 || locked.st_ino != named.st_ino ||
+    if (::fstat(fd.get(), &locked) != 0 || ::stat(file_.c_str(), &named) != 0 || locked.st_ino != named.st_ino ||
         locked.st_dev != named.st_dev) {
-      ::close(fd);  // removed by the holder that just ended: lock the new one
-      continue;
+      continue;  // removed by the holder that just ended: lock the new one
     }
-    const std::string before = read_all(fd);
+    const std::string before = read_all(fd.get());
     if (!before.empty()) {
       const auto holder = parse_holder(before);
       const auto host = holder.find("host");
       if (host != holder.end() && host->second != me) {
-        give_up([&] {
-          throw OutputBusy(dir.string() + ": " + file_.string() + " names a run on another host: " +
-                           describe_holder(holder) + "; this host cannot tell whether it still runs: if it does " +
-                           "not, remove " + file_.string() + " and start again");
-        });
+        throw OutputBusy(dir.string() + ": " + file_.string() + " names a run on another host: " +
+                         describe_holder(holder) + "; this host cannot tell whether it still runs: if it does " +
+                         "not, remove " + file_.string() + " and start again");
       }
       took_over_ = describe_holder(holder);  // a run of this host that died: the free lock says so
+      spdlog::info("{}: taking over the lock of a run that ended without releasing it ({})", file_.string(),
+                   took_over_);
     }
     const std::string content = "host=" + me + "\npid=" + std::to_string(::getpid()) + "\nstarted=" + utc_now() +
                                 "\ncommand=" + command + "\n";
-    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, content.data(), content.size(), 0) != static_cast<ssize_t>(content.size()) ||
-        ::fsync(fd) != 0) {
+    if (::ftruncate(fd.get(), 0) != 0 ||
+        ::pwrite(fd.get(), content.data(), content.size(), 0) != static_cast<ssize_t>(content.size()) ||
+        ::fsync(fd.get()) != 0) {
       const int err = errno;
       ::unlink(file_.c_str());
-      give_up([&] { throw_errno(file_.string() + ": cannot write the lock file", err); });
+      throw_errno(file_.string() + ": cannot write the lock file", err);
     }
-    fd_ = fd;
+    fd_ = std::move(fd);
     return;
   }
   throw Error(file_.string() + ": the lock file kept changing under this run; try again");
 }
 
 OutputLock::~OutputLock() {
-  if (fd_ < 0) return;
+  if (fd_.get() < 0) return;
   // Removed while still locked, so nobody can lock this name's old file and
   // believe it holds the folder (see the check after flock above).
   ::unlink(file_.c_str());
-  ::close(fd_);
+  fd_.close();
   if (made_folder_) ::rmdir(file_.parent_path().c_str());  // fails, as it should, unless empty
 }
 

@@ -22,6 +22,8 @@
 #include <filesystem>
 #include <string>
 
+#include "common/fd.h"
+
 namespace genre {
 
 class OutputLock {
@@ -35,14 +37,15 @@ class OutputLock {
   OutputLock& operator=(const OutputLock&) = delete;
 
   const std::filesystem::path& file() const { return file_; }
-  // Set when the file was a dead run's (same host, lock free): its content, for the log.
+  // Set when the file was a dead run's (same host, lock free): who held it
+  // (the constructor logs the take-over).
   const std::string& took_over() const { return took_over_; }
 
   static constexpr const char* kFileName = ".genre.lock";
 
  private:
   std::filesystem::path file_;
-  int fd_ = -1;
+  Fd fd_;
   std::string took_over_;
   bool made_folder_ = false;
 };

@@ -1,6 +1,5 @@
 #include "data/manifest.h"
 
-#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -237,13 +236,6 @@ Manifest load_manifest(const std::filesystem::path& file) {
   } catch (const Error&) {
     rethrow_with_context(file.string());
   }
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 }  // namespace genre::data

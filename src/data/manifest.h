@@ -78,8 +78,6 @@ Manifest manifest_from_json(const nlohmann::json& j);
 // Pretty-printed (indent 2), written to "<file>.tmp", fsynced, renamed.
 void save_manifest(const std::filesystem::path& file, const Manifest& m);
 
-// The time now as Manifest::created wants it: ISO 8601 UTC, to the second.
-std::string utc_now();
 // Errors carry the file as context: "<file>: missing key 'shards'".
 Manifest load_manifest(const std::filesystem::path& file);
 
