@@ -23,14 +23,14 @@ int run(const std::string& command, const std::filesystem::path& log) {
 }
 
 std::string python(const std::string& script) {
-  return std::string(GENRE_TORCH_PYTHON) + " " + GENRE_SOURCE_DIR + "/" + script;
+  return std::string(GENRE_TORCH_PYTHON) + " " + genre::test::source_dir().string() + "/" + script;
 }
 
 class TorchvisionWeights : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto log = dir / "make.log";
-    ASSERT_EQ(run(python("tests/model/make_torchvision_mobilenet.py") + " " + GENRE_SOURCE_DIR + " " + dir.path().string(), log), 0)
+    ASSERT_EQ(run(python("tests/model/make_torchvision_mobilenet.py") + " " + genre::test::source_dir().string() + " " + dir.path().string(), log), 0)
         << test::read_file(log);
   }
   test::TempDir dir;

@@ -183,11 +183,11 @@ parameters:
 // The sweeps the repository ships parse, validate and expand.
 TEST(SweepSpec, TheRepositorysSweepsAreValid) {
   for (const char* name : {"sweep-seed-models.yaml", "demo-sweep.yaml"}) {
-    const SweepSpec s = parse_spec_file(std::filesystem::path(GENRE_SOURCE_DIR) / "jobs" / name);
+    const SweepSpec s = parse_spec_file(genre::test::source_dir() / "jobs" / name);
     EXPECT_NO_THROW(s.validate()) << name;
     EXPECT_GT(s.trial_count(), 0) << name;
   }
-  const SweepSpec seed = parse_spec_file(std::filesystem::path(GENRE_SOURCE_DIR) / "jobs/sweep-seed-models.yaml");
+  const SweepSpec seed = parse_spec_file(genre::test::source_dir() / "jobs/sweep-seed-models.yaml");
   const auto cnn = seed.trial_config({{"model.name", "cnn"}, {"optim.lr", 1e-4}, {"model.dropout", 0.3}});
   EXPECT_EQ(cnn["data"]["standardize"], false);  // the seed CNN's raw MFCCs
   EXPECT_EQ(cnn["model"]["filters"], nlohmann::json({32, 32, 32}));

@@ -45,6 +45,8 @@ Matrix read_csv(const std::filesystem::path& file, bool skip_header) {
   return m;
 }
 
+std::filesystem::path source_dir() { return GENRE_SOURCE_DIR; }
+
 std::filesystem::path reference(const std::string& relative) {
   const std::filesystem::path p = std::filesystem::path(GENRE_REFERENCE_DIR) / relative;
   if (!std::filesystem::exists(p))

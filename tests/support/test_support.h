@@ -29,6 +29,9 @@ struct Matrix {
 };
 Matrix read_csv(const std::filesystem::path& file, bool skip_header = false);
 
+// The repository's root (jobs/, scripts/, tests/ under it).
+std::filesystem::path source_dir();
+
 // <reference dir>/<relative>; the test fails (skips nothing) if it is missing.
 std::filesystem::path reference(const std::string& relative);
 

@@ -121,16 +121,16 @@ TEST(Config, RoundTripsThroughYamlAndJson) {
 
 TEST(Config, SeedJobFilesAreValid) {
   for (const char* name : {"seed-mlp.yaml", "seed-cnn.yaml", "seed-resnet.yaml"}) {
-    const auto file = std::filesystem::path(GENRE_JOBS_DIR) / name;
+    const auto file = (genre::test::source_dir() / "jobs") / name;
     SCOPED_TRACE(file.string());
     const TrainConfig c = load_config(file, {});
     EXPECT_EQ(c.data.batch_size, 32);
   }
-  const TrainConfig resnet = load_config(std::filesystem::path(GENRE_JOBS_DIR) / "seed-resnet.yaml", {});
+  const TrainConfig resnet = load_config((genre::test::source_dir() / "jobs") / "seed-resnet.yaml", {});
   EXPECT_EQ(resnet.model.name, "resnet");
   EXPECT_EQ(resnet.train.epochs, 60);
   EXPECT_EQ(resnet.schedule.name, "hold_then_decay");
-  EXPECT_EQ(load_config(std::filesystem::path(GENRE_JOBS_DIR) / "seed-cnn.yaml", {}).optim.lr, 1e-4);
+  EXPECT_EQ(load_config((genre::test::source_dir() / "jobs") / "seed-cnn.yaml", {}).optim.lr, 1e-4);
 }
 
 }  // namespace
