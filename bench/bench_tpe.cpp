@@ -2,8 +2,10 @@
 // tab-separated rows that bench/bench_tpe.sh sets beside Optuna's
 // (bench/bench_tpe_optuna.py) from the same run:
 //
-//   bench_tpe quality [--seeds 20] [--trials 50]
+//   bench_tpe quality [--seeds 20] [--trials 50] [--functions branin,mixed]
+//                     [--methods tpe,tpe_multivariate,random] [--per-seed]
 //     method  function  regret@10  regret@25  regret@50   (medians over the seeds)
+//     with --per-seed: method  function  seed  regret@10  regret@25  regret@50
 //   bench_tpe cost
 //     method  finished_trials  ms_per_suggestion           (median of 15, CPU time)
 //   bench_tpe report RUN_DIR
@@ -20,7 +22,6 @@
 #include <chrono>
 #include <ctime>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -111,23 +112,80 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-void quality(int seeds, int trials) {
-  const std::pair<const char*, const char*> methods[] = {
-      {"genre_tpe", "method: tpe\n"},
-      {"genre_tpe_multivariate", "method: tpe\ntpe: {multivariate: true}\n"},
-      {"genre_random", "method: random\n"}};
-  for (const auto& f : kFunctions)
-    for (const auto& [name, head] : methods) {
+struct Sampler {
+  const char* name;  // as --methods names it (printed with "genre_" before it)
+  const char* head;  // the spec's method lines
+};
+
+const Sampler kSamplers[] = {{"tpe", "method: tpe\n"},
+                           {"tpe_multivariate", "method: tpe\ntpe: {multivariate: true}\n"},
+                           {"random", "method: random\n"}};
+
+struct QualityOptions {
+  int seeds = 20, trials = 50;
+  std::vector<const Function*> functions;
+  std::vector<const Sampler*> methods;
+  bool per_seed = false;
+};
+
+void quality(const QualityOptions& q) {
+  for (const Function* f : q.functions)
+    for (const Sampler* m : q.methods) {
       std::vector<double> at10, at25, at50;
-      for (int s = 0; s < seeds; ++s) {
-        const auto r = run(make_spec(head, f, s, trials), f.formula);
+      for (int s = 0; s < q.seeds; ++s) {
+        const auto r = run(make_spec(m->head, *f, s, q.trials), f->formula);
         at10.push_back(r[std::min<std::size_t>(9, r.size() - 1)]);
         at25.push_back(r[std::min<std::size_t>(24, r.size() - 1)]);
         at50.push_back(r.back());
+        if (q.per_seed)
+          std::printf("genre_%s\t%s\t%d\t%.6g\t%.6g\t%.6g\n", m->name, f->name, s, at10.back(), at25.back(),
+                      at50.back());
       }
-      std::printf("%s\t%s\t%.4f\t%.4f\t%.4f\n", name, f.name, median(at10), median(at25), median(at50));
+      if (!q.per_seed)
+        std::printf("genre_%s\t%s\t%.4f\t%.4f\t%.4f\n", m->name, f->name, median(at10), median(at25), median(at50));
       std::fflush(stdout);
     }
+}
+
+// "a,b" -> the entries of `table` named a and b; an unknown name is a usage error.
+template <typename T, std::size_t N>
+bool pick(const std::string& list, const T (&table)[N], std::vector<const T*>& out) {
+  out.clear();
+  std::size_t begin = 0;
+  while (begin <= list.size()) {
+    const std::size_t end = std::min(list.find(',', begin), list.size());
+    const std::string name = list.substr(begin, end - begin);
+    const T* hit = nullptr;
+    for (const T& t : table)
+      if (name == t.name) hit = &t;
+    if (!hit) {
+      std::fprintf(stderr, "bench_tpe: unknown name '%s' in '%s'\n", name.c_str(), list.c_str());
+      return false;
+    }
+    out.push_back(hit);
+    begin = end + 1;
+  }
+  return true;
+}
+
+bool parse_quality(int argc, char** argv, QualityOptions& q) {
+  for (const Function& f : kFunctions) q.functions.push_back(&f);
+  for (const Sampler& m : kSamplers) q.methods.push_back(&m);
+  for (int i = 2; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--per-seed") {
+      q.per_seed = true;
+      continue;
+    }
+    if (i + 1 >= argc) return false;
+    const std::string value = argv[++i];
+    if (flag == "--seeds") q.seeds = std::atoi(value.c_str());
+    else if (flag == "--trials") q.trials = std::atoi(value.c_str());
+    else if (flag == "--functions") { if (!pick(value, kFunctions, q.functions)) return false; }
+    else if (flag == "--methods") { if (!pick(value, kSamplers, q.methods)) return false; }
+    else return false;
+  }
+  return q.seeds >= 1 && q.trials >= 1;
 }
 
 void cost() {
@@ -185,16 +243,14 @@ void report(const std::filesystem::path& dir) {
 
 int main(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "quality";
-  int seeds = 20, trials = 50;
-  for (int i = 2; what == "quality" && i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--seeds") == 0) seeds = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--trials") == 0) trials = std::atoi(argv[i + 1]);
-  }
-  if (what == "quality") quality(seeds, trials);
+  QualityOptions q;
+  if (what == "quality" && parse_quality(argc, argv, q)) quality(q);
   else if (what == "cost") cost();
   else if (what == "report" && argc > 2) report(argv[2]);
   else {
-    std::fprintf(stderr, "usage: bench_tpe quality [--seeds N] [--trials N] | cost | report RUN_DIR\n");
+    std::fprintf(stderr,
+                 "usage: bench_tpe quality [--seeds N] [--trials N] [--functions a,b] [--methods a,b] [--per-seed]"
+                 " | cost | report RUN_DIR\n");
     return 2;
   }
   return 0;

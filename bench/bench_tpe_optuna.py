@@ -1,11 +1,16 @@
 """Optuna's side of bench/bench_tpe.sh: the same functions, seeds and trial
 counts as bench_tpe, with Optuna 3.1's TPESampler (defaults, and
 multivariate=True) and RandomSampler. Prints the same tab-separated rows:
-method, function, median regret after 10, 25 and 50 trials; with `cost`,
-ms per suggestion at 100 and 1,000 finished trials.
+method, function, median regret after 10, 25 and 50 trials (with --per-seed,
+one row per seed: method, function, seed, regret after 10, 25, 50); with
+`cost`, ms per suggestion at 100 and 1,000 finished trials.
+
+  bench_tpe_optuna.py quality [--seeds 20] [--trials 50] [--functions branin,mixed]
+                              [--methods tpe,tpe_multivariate,random] [--per-seed]
 
 Needs Debian's python3-optuna (a bench-only dependency): /usr/bin/python3.
 """
+import argparse
 import math
 import sys
 import time
@@ -68,17 +73,27 @@ def run(sampler, name, seed, trials):
     return regret
 
 
-def quality(seeds=20, trials=50):
-    samplers = {
-        "optuna_tpe": lambda s: optuna.samplers.TPESampler(seed=s),
-        "optuna_tpe_multivariate": lambda s: optuna.samplers.TPESampler(seed=s, multivariate=True),
-        "optuna_random": lambda s: optuna.samplers.RandomSampler(seed=s),
-    }
-    for name in ["branin", "hartmann6", "hartmann6_noisy", "mixed"]:
-        for method, make in samplers.items():
-            rs = [run(make(s), name, s, trials) for s in range(seeds)]
-            med = [float(np.median([r[min(k, len(r)) - 1] for r in rs])) for k in (10, 25, trials)]
-            print("%s\t%s\t%.4f\t%.4f\t%.4f" % (method, name, *med), flush=True)
+FUNCTIONS = ["branin", "hartmann6", "hartmann6_noisy", "mixed"]
+SAMPLERS = {
+    "tpe": lambda s: optuna.samplers.TPESampler(seed=s),
+    "tpe_multivariate": lambda s: optuna.samplers.TPESampler(seed=s, multivariate=True),
+    "random": lambda s: optuna.samplers.RandomSampler(seed=s),
+}
+
+
+def quality(seeds, trials, functions, methods, per_seed):
+    for name in functions:
+        for method in methods:
+            rs = []
+            for s in range(seeds):
+                r = run(SAMPLERS[method](s), name, s, trials)
+                at = [r[min(k, len(r)) - 1] for k in (10, 25, trials)]
+                rs.append(at)
+                if per_seed:
+                    print("optuna_%s\t%s\t%d\t%.6g\t%.6g\t%.6g" % (method, name, s, *at), flush=True)
+            if not per_seed:
+                med = np.median(np.asarray(rs), axis=0)
+                print("optuna_%s\t%s\t%.4f\t%.4f\t%.4f" % (method, name, *med), flush=True)
 
 
 def cost():
@@ -98,8 +113,31 @@ def cost():
             print("%s\t%d\t%.3f" % (name, finished, float(np.median(ms))), flush=True)
 
 
-if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "cost":
+def parse_list(text, known, what):
+    items = text.split(",")
+    for item in items:
+        if item not in known:
+            sys.exit("bench_tpe_optuna.py: unknown %s '%s' (known: %s)" % (what, item, ", ".join(known)))
+    return items
+
+
+def main():
+    p = argparse.ArgumentParser(description="Optuna's side of bench/bench_tpe.sh")
+    p.add_argument("what", nargs="?", default="quality", choices=["quality", "cost"])
+    p.add_argument("--seeds", type=int, default=20)
+    p.add_argument("--trials", type=int, default=50)
+    p.add_argument("--functions", default=",".join(FUNCTIONS))
+    p.add_argument("--methods", default=",".join(SAMPLERS))
+    p.add_argument("--per-seed", action="store_true")
+    a = p.parse_args()
+    if a.what == "cost":
         cost()
-    else:
-        quality()
+        return
+    if a.seeds < 1 or a.trials < 1:
+        sys.exit("bench_tpe_optuna.py: --seeds and --trials must be at least 1")
+    quality(a.seeds, a.trials, parse_list(a.functions, FUNCTIONS, "function"),
+            parse_list(a.methods, list(SAMPLERS), "method"), a.per_seed)
+
+
+if __name__ == "__main__":
+    main()

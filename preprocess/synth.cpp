@@ -94,9 +94,6 @@ struct ClassStyle {
   int scale = 0, chord_rhythm = 0, bass_pattern = 0, drum_pattern = 0;
 };
 
-// How far a track strays from its class, in units of the [0,1] range: wide
-// enough that neighbouring classes overlap in every single dimension.
-constexpr double kTrackJitter = 0.13;
 // How often a track keeps its class's discrete choices (scale, patterns).
 constexpr double kKeepDiscrete = 0.7;
 
@@ -156,10 +153,11 @@ struct TrackParams {
   std::array<int, 4> progression{};  // scale degrees of the four bars' chords
 };
 
-TrackParams draw_track(const ClassStyle& style, Random& rng, int sample_rate) {
+// `overlap`: SynthConfig::overlap, how far the track strays from its class.
+TrackParams draw_track(const ClassStyle& style, Random& rng, int sample_rate, double overlap) {
   std::array<double, kDimCount> v{};
   for (int d = 0; d < kDimCount; ++d)
-    v[static_cast<std::size_t>(d)] = reflect01(style.centre[static_cast<std::size_t>(d)] + kTrackJitter * rng.normal());
+    v[static_cast<std::size_t>(d)] = reflect01(style.centre[static_cast<std::size_t>(d)] + overlap * rng.normal());
   TrackParams p;
   p.bpm = 65 + 110 * v[kTempo];
   p.tilt = 0.6 + 1.9 * (1 - v[kBrightness]);
@@ -651,6 +649,8 @@ void SynthConfig::validate() const {
     throw UsageError("synth: seconds must be positive, got " + std::to_string(seconds));
   if (sample_rate < 8000 || sample_rate > 192000)
     throw UsageError("synth: the sample rate must be within 8000..192000 Hz, got " + std::to_string(sample_rate));
+  if (!(overlap >= 0 && overlap <= 1))
+    throw UsageError("synth: --overlap must be within 0..1, got " + std::to_string(overlap));
 }
 
 std::vector<std::string> synth_class_names(int classes) {
@@ -680,7 +680,7 @@ std::vector<float> synth_track(const SynthConfig& config, int class_index, int t
   const std::vector<ClassStyle> styles = draw_styles(config.seed, config.classes);
   Random rng(stream_seed(config.seed, kTrackStream, static_cast<std::uint64_t>(class_index),
                         static_cast<std::uint64_t>(track_index)));
-  const TrackParams params = draw_track(styles[static_cast<std::size_t>(class_index)], rng, config.sample_rate);
+  const TrackParams params = draw_track(styles[static_cast<std::size_t>(class_index)], rng, config.sample_rate, config.overlap);
   const auto samples = static_cast<std::size_t>(std::llround(config.seconds * config.sample_rate));
   return TrackRenderer(params, rng, samples, config.sample_rate).render();
 }

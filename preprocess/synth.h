@@ -25,9 +25,15 @@ struct SynthConfig {
   int sample_rate = 22050;  // Hz, 8000..192000
   std::uint64_t seed = 42;
   bool with_bad_files = false;  // also write the unusable files of synth_bad_files()
+  // How far a track strays from its class's style: the standard deviation of
+  // its values around the class's, in units of each dimension's [0, 1] range.
+  // 0.13 makes neighbouring classes overlap in every single dimension; 0
+  // leaves only the discrete choices and the notes to vary; near 0.5 the
+  // continuous values are almost uniform whatever the class.
+  double overlap = 0.13;
 
-  // Throws UsageError for an empty output path, non-positive values or a
-  // sample rate outside 8000..192000 Hz.
+  // Throws UsageError for an empty output path, non-positive values, a
+  // sample rate outside 8000..192000 Hz or an overlap outside [0, 1].
   void validate() const;
 };
 

@@ -22,6 +22,9 @@ int synth_main(int argc, char** argv) {
         ("seconds", po::value(&c.seconds)->default_value(c.seconds), "length of each track")
         ("sample-rate", po::value(&c.sample_rate)->default_value(c.sample_rate), "sample rate (Hz)")
         ("seed", po::value(&c.seed)->default_value(c.seed), "corpus seed: same seed, byte-identical files")
+        ("overlap", po::value(&c.overlap)->default_value(c.overlap),
+         "how far tracks stray from their class's style, 0..1 (0: only notes and patterns vary; larger: "
+         "classes harder to tell apart)")
         ("with-bad-files", po::bool_switch(&c.with_bad_files), "add broken files (empty, not audio, truncated, too short, silent, NaN, garbage FLAC)");
     const auto vm = app::parse({"synth", "genre synth --output DIR [options]",
                                 "Writes a deterministic labelled corpus laid out like GTZAN (16-bit mono WAV) whose "

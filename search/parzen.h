@@ -46,6 +46,12 @@ class ParzenEstimator {
   std::vector<std::vector<double>> sample(Rng& rng, int n) const;
   // The mixture's log density at x.
   double log_pdf(const std::vector<double>& x) const;
+  // Its parts, read by the test that pins them to Optuna's: the components'
+  // weights (normalised, the prior last) and, for numeric dimension d, their
+  // centres and widths (internal space).
+  const std::vector<double>& weights() const { return weights_; }
+  const std::vector<double>& mus(std::size_t d) const { return mus_[d]; }
+  const std::vector<double>& sigmas(std::size_t d) const { return sigmas_[d]; }
 
  private:
   std::vector<ParzenDimension> dims_;

@@ -16,10 +16,13 @@ void SuccessiveHalving::record(int trial, int epoch, double score) {
   const double s = std::isnan(score) ? -HUGE_VAL : score;
   rung[trial] = s;
   const std::size_t keep = std::max<std::size_t>(1, rung.size() / static_cast<std::size_t>(eta_));
-  // Its place among those at the rung; a tie goes to the trial that got
-  // there first, so equal scores cannot all slip through.
+  // Its place among those at the rung: only strictly better scores count, so
+  // a trial that ties the cut value continues (as in Optuna's and Ray Tune's
+  // successive halving). Coarse metrics tie often (the accuracy on a small
+  // validation split moves in steps of one track); cutting ties by arrival
+  // stopped trials as good as the best at random.
   const std::size_t ahead = static_cast<std::size_t>(std::count_if(
-      rung.begin(), rung.end(), [&](const auto& kv) { return kv.first != trial && kv.second >= s; }));
+      rung.begin(), rung.end(), [&](const auto& kv) { return kv.first != trial && kv.second > s; }));
   if (ahead >= keep) stopped_.insert({trial, epoch});
 }
 

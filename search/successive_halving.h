@@ -2,9 +2,9 @@
 // The rule of one asynchronous successive-halving bracket, shared by ASHA
 // (one bracket) and Hyperband (several). When a trial reports a rung's epoch,
 // its score is recorded at that rung and compared with every score recorded
-// there so far (its own included): it continues only if it is among the best
-// max(1, floor(n / eta)) of those n, a tie ranking it below the trial that
-// reached the rung first. Nobody waits for a rung to fill, so early trials
+// there so far (its own included): it continues only if fewer than
+// max(1, floor(n / eta)) of those n are strictly better, so a trial that ties
+// the cut value continues. Nobody waits for a rung to fill, so early trials
 // are judged against few others (the first at a rung always continues),
 // which is what makes it asynchronous.
 //

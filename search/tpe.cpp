@@ -155,16 +155,16 @@ std::size_t real_count(const std::vector<Ranked>& r) {
 }
 
 // The good and the bad trials (snapshot indices, oldest first).
-std::pair<std::vector<std::size_t>, std::vector<std::size_t>> split(std::vector<Ranked> ranked, int n_below) {
+TpeSplit split(std::vector<Ranked> ranked, int n_below) {
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     return a.tier != b.tier ? a.tier < b.tier : a.loss < b.loss;
   });
-  std::vector<std::size_t> below, above;
+  TpeSplit s;
   for (std::size_t i = 0; i < ranked.size(); ++i)
-    (static_cast<int>(i) < n_below ? below : above).push_back(ranked[i].index);
-  std::sort(below.begin(), below.end());
-  std::sort(above.begin(), above.end());
-  return {below, above};
+    (static_cast<int>(i) < n_below ? s.below : s.above).push_back(ranked[i].index);
+  std::sort(s.below.begin(), s.below.end());
+  std::sort(s.above.begin(), s.above.end());
+  return s;
 }
 
 std::vector<std::vector<double>> observations(const std::vector<Observed>& trials, const std::vector<std::size_t>& which,
@@ -182,23 +182,25 @@ std::vector<std::vector<double>> observations(const std::vector<Observed>& trial
 
 nlohmann::json suggest(const Tpe::Model& m, const std::vector<Observed>& trials, int trial) {
   const TpeOptions& o = m.options;
-  std::vector<Ranked> ranked;
+  TpeSplit groups;
   if (m.budgets.empty()) {
     const auto ended = std::count_if(trials.begin(), trials.end(), [](const Observed& t) {
       return t.state == State::kFinished || t.state == State::kPruned;
     });
     if (ended < o.n_startup_trials) return random_config(m.params, m.seed, trial);
-    ranked = rank_final(trials, o.constant_liar);
+    groups = tpe_split(trials, o);
   } else {
     const std::size_t need = std::max<std::size_t>(static_cast<std::size_t>(o.n_startup_trials), m.dimensions() + 1);
+    std::vector<Ranked> ranked;
     bool found = false;
     for (auto b = m.budgets.rbegin(); b != m.budgets.rend() && !found; ++b) {
       ranked = rank_at_budget(trials, *b, o.constant_liar);
       found = real_count(ranked) >= need;
     }
     if (!found) return random_config(m.params, m.seed, trial);
+    groups = split(ranked, o.n_below(static_cast<int>(real_count(ranked))));
   }
-  const auto [below, above] = split(ranked, o.n_below(static_cast<int>(real_count(ranked))));
+  const auto& [below, above] = groups;
 
   Rng rng(m.seed, kTpeStreams + static_cast<std::uint64_t>(trial));
   nlohmann::json out = nlohmann::json::object();
@@ -230,6 +232,11 @@ nlohmann::json suggest(const Tpe::Model& m, const std::vector<Observed>& trials,
 }
 
 }  // namespace
+
+TpeSplit tpe_split(const std::vector<Tpe::Observed>& trials, const TpeOptions& options) {
+  const std::vector<Ranked> ranked = rank_final(trials, options.constant_liar);
+  return split(ranked, options.n_below(static_cast<int>(real_count(ranked))));
+}
 
 Tpe::Tpe(const SweepSpec& spec) {
   auto m = std::make_shared<Model>();

@@ -59,4 +59,12 @@ class Tpe : public SearchAlgorithm {
   std::vector<Observed> trials_;  // by id
 };
 
+// Steps 1 and 2 on final results (no budgets): the good and the bad trials,
+// as indices into `trials`, oldest first, the good group n_below(n) of the n
+// finished or pruned ones. What a suggestion fits l and g to.
+struct TpeSplit {
+  std::vector<std::size_t> below, above;
+};
+TpeSplit tpe_split(const std::vector<Tpe::Observed>& trials, const TpeOptions& options);
+
 }  // namespace genre::search

@@ -24,7 +24,9 @@ void TpeOptions::validate() const {
 }
 
 int TpeOptions::n_below(int n) const {
-  // As Optuna computes it, floating point included: ceil(0.1 * 30) is 4.
+  // Optuna's default_gamma, min(ceil(0.1 * n), 25), in the same floating
+  // point; with the default gamma 0.1 * n rounds to the exact n / 10 for
+  // every n below 300 (ceil(0.1 * 30) is 3), so this is ceil(n / 10) there.
   return std::min(static_cast<int>(std::ceil(gamma * n)), gamma_max);
 }
 

@@ -254,5 +254,46 @@ TEST(Synth, ClassesDifferButNoSingleNumberSeparatesThem) {
               nearest_mean_accuracy(zcr), f_statistic(rms), nearest_mean_accuracy(rms));
 }
 
+TEST(SynthConfig, OverlapMustBeWithinZeroAndOne) {
+  SynthConfig c;
+  c.output = "corpus";
+  EXPECT_EQ(c.overlap, 0.13) << "the default is the corpus the demo and the tests were tuned on";
+  for (double bad : {-0.01, 1.01, std::nan("")}) {
+    c.overlap = bad;
+    EXPECT_THROW(c.validate(), UsageError) << bad;
+  }
+  c.overlap = 0;
+  EXPECT_NO_THROW(c.validate());
+}
+
+// --overlap is the standard deviation of a track's style around its class's:
+// with little of it the classes' loudness and zero-crossing rate differ far
+// beyond chance; with much of it the styles are nearly uniform whatever the
+// class and the F statistics fall towards 1, what unrelated groups give.
+TEST(Synth, OverlapSetsHowFarTracksStrayFromTheirClass) {
+  const auto f_of = [](double overlap) {
+    SynthConfig config;
+    config.output = "unused";
+    config.seconds = 3;
+    config.overlap = overlap;
+    std::vector<std::vector<double>> zcr(5), rms(5);
+    for (int c = 0; c < 5; ++c)
+      for (int t = 0; t < 6; ++t) {
+        const TrackFeatures f = features(synth_track(config, c, t));
+        zcr[static_cast<std::size_t>(c)].push_back(f.zcr);
+        rms[static_cast<std::size_t>(c)].push_back(f.rms);
+      }
+    return std::pair(f_statistic(zcr), f_statistic(rms));
+  };
+  const auto [zcr_tight, rms_tight] = f_of(0.03);
+  const auto [zcr_wide, rms_wide] = f_of(0.45);
+  std::printf("F (zcr, rms): overlap 0.03 %.1f %.1f; 0.45 %.1f %.1f\n", zcr_tight, rms_tight, zcr_wide, rms_wide);
+  // F(4, 25): above 4.2 has p < 0.01, below 2.8 is no evidence at 5%.
+  EXPECT_GT(zcr_tight, 4.2);
+  EXPECT_GT(rms_tight, 4.2);
+  EXPECT_LT(zcr_wide, 2.8);
+  EXPECT_LT(rms_wide, 2.8);
+}
+
 }  // namespace
 }  // namespace genre::preprocess

@@ -18,6 +18,7 @@
 #include "search/parzen.h"
 #include "search/suggester.h"
 #include "search/test_functions.h"
+#include "search/tpe.h"
 #include "support/test_support.h"
 #include "run_folder.h"
 #include "sweep_driver.h"
@@ -146,6 +147,112 @@ TEST(Parzen, LogDensitiesMatchOptuna) {
     EXPECT_PRED2(near, e.log_pdf({0.05}), -2.145658321102834);
     EXPECT_PRED2(near, e.log_pdf({0.6}), -2.6324013444569094);
   }
+}
+
+// One whole TPE step against Optuna 3.1 for a 30-trial Branin history that
+// Optuna's own TPESampler made (seed 3; trial 7 failed, 12 and 20 pruned
+// after one report): the good/bad split, and for x1 the kernels (centres,
+// widths, weights) and densities of l and g. Numbers printed once by
+// `/usr/bin/python3 bench/bench_tpe_golden.py` (Optuna's
+// _get_observation_pairs, _split_observation_pairs and _ParzenEstimator on
+// that study) and pasted in.
+TEST(Parzen, SplitAndKernelsMatchOptunaOn30Trials) {
+  enum S { COMPLETE, PRUNED, FAIL };
+  struct Row {
+    double x1, x2, value;
+    S state;
+  };
+  const Row rows[] = {
+      {3.261968538618632, 10.622217339271572, 71.68783452098575, COMPLETE},
+      {-0.6364289163058352, 7.662414077964945, 18.07886746449891, COMPLETE},
+      {8.39420431521482, 13.44439633400157, 141.98653529865882, COMPLETE},
+      {-3.116220343042456, 3.108643172072801, 83.31045707266176, COMPLETE},
+      {-4.227991950487552, 6.612147654759547, 76.5294170688398, COMPLETE},
+      {-4.5518568368214956, 6.852498365920666, 90.70525796057997, COMPLETE},
+      {4.73716071422141, 4.177309239719629, 18.177523228984644, COMPLETE},
+      {5.143823529701969, 8.862942261245262, std::nan(""), FAIL},
+      {-4.640271764342519, 8.38281131986323, 69.89920165505153, COMPLETE},
+      {-1.1112132963880188, 6.226517955151045, 17.154521839891718, COMPLETE},
+      {-0.7471237734302187, 10.397068774694946, 26.878263182227474, COMPLETE},
+      {0.5009413275629298, 1.162226183255835, 35.01097685715105, COMPLETE},
+      {-0.2446750300333208, 4.728755108855419, 22.099652912396056, PRUNED},
+      {-1.4356094092355853, 7.713588922806505, 11.995536661542038, COMPLETE},
+      {-2.436294436389829, 0.7849862666925258, 99.8940867276512, COMPLETE},
+      {1.7362244156084348, 5.335441789182388, 11.34050053102258, COMPLETE},
+      {1.751470185843849, 9.266627373573938, 40.28624829040907, COMPLETE},
+      {2.079549060244646, 5.04476647602851, 8.54785680157488, COMPLETE},
+      {3.556393553153036, 2.505784048383887, 1.495249014598743, COMPLETE},
+      {4.004413196001845, 2.8889639389486974, 5.173466387663168, COMPLETE},
+      {5.2356782887851905, 2.417224198633062, 16.259721137506133, PRUNED},
+      {6.85324157611603, 0.08246032100291378, 19.24509928123945, COMPLETE},
+      {2.9815364913474096, 3.031685670448409, 0.9156996792526364, COMPLETE},
+      {3.797387666592797, 2.324529647842099, 2.6451456548235166, COMPLETE},
+      {2.926615345148252, 1.7895723408685646, 1.0532630187378977, COMPLETE},
+      {5.532185528035578, 1.6310815707401691, 17.251657650322823, COMPLETE},
+      {2.752047097781279, 3.7142686539406164, 2.362437423873441, COMPLETE},
+      {0.8309550742240783, 0.05563117766037928, 38.667576251470294, COMPLETE},
+      {2.9102398865148515, 1.8227590317457216, 1.062775520692945, COMPLETE},
+      {2.5330940041531824, 1.4779241233637317, 3.862352341813045, COMPLETE},
+  };
+  std::vector<Tpe::Observed> trials;
+  for (const Row& r : rows) {
+    Tpe::Observed t;
+    t.id = static_cast<int>(trials.size());
+    t.x = {r.x1, r.x2};
+    t.state = r.state == COMPLETE ? Tpe::Observed::State::kFinished
+              : r.state == PRUNED ? Tpe::Observed::State::kPruned
+                                  : Tpe::Observed::State::kFailed;
+    if (r.state != FAIL) t.epochs[1] = -r.value;  // a score: higher is better, the loss minimised
+    trials.push_back(t);
+  }
+  TpeOptions o;
+  const TpeSplit split = tpe_split(trials, o);
+  // 29 results (the failed trial is none), ceil(0.1 * 29) = 3 good; the
+  // pruned trials rank after every finished one.
+  EXPECT_EQ(split.below, (std::vector<std::size_t>{22, 24, 28}));
+  EXPECT_EQ(split.above, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13,
+                                                   14, 15, 16, 17, 18, 19, 20, 21, 23, 25, 26, 27, 29}));
+
+  ParzenDimension x1;
+  x1.low = -5, x1.high = 10;
+  const auto x1_of = [&](const std::vector<std::size_t>& which) {
+    std::vector<std::vector<double>> out;
+    for (std::size_t i : which) out.push_back({trials[i].x[0]});
+    return out;
+  };
+  const auto same = [](const std::vector<double>& got, const std::vector<double>& want, const char* what) {
+    ASSERT_EQ(got.size(), want.size()) << what;
+    for (std::size_t i = 0; i < want.size(); ++i)
+      EXPECT_NEAR(got[i], want[i], 1e-12 * (1 + std::fabs(want[i]))) << what << " " << i;
+  };
+  const double at[] = {-4.0, 0.0, 3.1, 9.5};
+  {
+    const ParzenEstimator l({x1}, x1_of(split.below), o);
+    same(l.mus(0), {2.9815364913474096, 2.926615345148252, 2.9102398865148515, 2.5}, "l mus");
+    same(l.sigmas(0), {3.0, 3.0, 3.0, 15.0}, "l sigmas (magic clip: 15 / (1 + 4))");
+    same(l.weights(), {0.25, 0.25, 0.25, 0.25}, "l weights");
+    const double want[] = {-1.3547556809784058, -0.8107770060769177, -0.5743677448210662, -1.341905098525533};
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR(l.log_pdf({at[i]}), want[i], 1e-10) << "l at " << at[i];
+  }
+  const ParzenEstimator g({x1}, x1_of(split.above), o);
+  std::vector<double> mus;
+  for (std::size_t i : split.above) mus.push_back(trials[i].x[0]);
+  mus.push_back(2.5);
+  same(g.mus(0), mus, "g mus");
+  same(g.sigmas(0),
+       {0.5357142857142857, 0.5357142857142857, 1.5409627390987897, 1.111771607445096, 1.111771607445096,
+        0.5357142857142857, 0.7327475182195649, 0.5357142857142857, 0.5357142857142857, 0.5357142857142857,
+        0.7456163575962506, 0.7456163575962506, 1.0006850271542436, 1.0006850271542436, 0.9052693413843564,
+        0.5357142857142857, 0.5357142857142857, 0.5357142857142857, 0.7327475182195649, 0.5357142857142857,
+        1.5409627390987897, 0.5357142857142857, 1.321056048080452, 0.5357142857142857, 0.9052693413843564,
+        0.5357142857142857, 15.0},
+       "g sigmas");
+  // 26 observations: the oldest on the ramp (linspace(1/26, 1, 1) = 1/26), the last 25 and the prior at 1.
+  std::vector<double> w(27, 0.03840472673559823);
+  w[0] = 0.0014771048744460856;
+  same(g.weights(), w, "g weights");
+  const double want[] = {-2.360443230330827, -2.2974000147446714, -2.3047579864813077, -2.9272867201070345};
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(g.log_pdf({at[i]}), want[i], 1e-10) << "g at " << at[i];
 }
 
 TEST(Parzen, DrawsStayOnTheGridAndInRange) {

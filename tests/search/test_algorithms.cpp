@@ -192,6 +192,34 @@ TEST(Asha, ContinuesOnlyTheTopOneOverEtaOfThoseAtTheRung) {
   EXPECT_EQ(dynamic_cast<Asha&>(*asha).recorded(1).size(), 6u);
 }
 
+// Only strictly better scores count against a trial (Optuna's and Ray Tune's
+// rule): with a coarse metric (a small validation split's accuracy) equal
+// scores are common, and a trial as good as the one kept must not be cut for
+// arriving second.
+TEST(Asha, KeepsATrialThatTiesTheCutValue) {
+  auto asha = std::make_unique<Asha>(make_algorithm(parse("method: grid\nparameters: {a: {values: [1]}}\n")),
+                                     AshaSpec{1, 2, 8});
+  asha->report(0, 1, 1.0);
+  asha->report(1, 1, 1.0);  // n=2 keep 1: ties the best -> continues
+  EXPECT_FALSE(asha->should_stop(1, 1)) << "a trial tied with the rung's best is never cut";
+  asha->report(2, 1, 0.3);  // n=3 keep 1: two strictly better -> stop
+  EXPECT_TRUE(asha->should_stop(2, 1));
+  asha->report(3, 1, 0.2);  // n=4 keep 2: the cut value is 1.0 (second best)
+  EXPECT_TRUE(asha->should_stop(3, 1));
+  asha->report(4, 1, 0.3);  // n=5 keep 2: ties trial 2, two strictly better -> stop
+  EXPECT_TRUE(asha->should_stop(4, 1));
+
+  // Rung 2, below the best: the cut value is the second best of four.
+  asha->report(0, 2, 0.9);
+  asha->report(1, 2, 0.5);  // n=2 keep 1 -> stop
+  EXPECT_TRUE(asha->should_stop(1, 2));
+  asha->report(5, 2, 0.4);  // n=3 keep 1 -> stop
+  asha->report(6, 2, 0.5);  // n=4 keep 2: ties trial 1 at the cut value, one strictly better -> continues
+  EXPECT_FALSE(asha->should_stop(6, 2));
+  asha->report(7, 2, 0.49);  // n=5 keep 2: three strictly better -> stop
+  EXPECT_TRUE(asha->should_stop(7, 2));
+}
+
 TEST(Asha, MinimizeGoalIsJudgedOnTheNegatedValue) {
   MetricSpec m{"val_loss", Goal::kMinimize};
   auto asha = std::make_unique<Asha>(make_algorithm(parse("method: grid\nparameters: {a: {values: [1]}}\n")),
