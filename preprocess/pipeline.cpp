@@ -98,6 +98,8 @@ data::DatasetParams dataset_params(const PreprocessConfig& c, const std::vector<
 // Rank 0: scan the input and the output folder; the result is the plan.
 Plan make_plan(const PreprocessConfig& config, Collection& collection, PriorOutput& prior) {
   collection = config.list.empty() ? scan_folder(config.input) : scan_list(config.list);
+  // Once each, here: dataset.json keeps them with the files failed later.
+  for (const auto& f : collection.failed) spdlog::warn("skipping {}: {}", f.path, f.reason);
   if (collection.files.empty())
     throw UsageError("no audio files found in " + (config.list.empty() ? config.input : config.list).string() +
                      " (looked for .wav .au .flac .ogg .opus .mp3 ... inside class folders)");
