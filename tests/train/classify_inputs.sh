@@ -61,4 +61,11 @@ json.dump(m, open('edited/model.json', 'w'))"
   [[ $(wc -l < err) == 1 ]] || fail "classes $edit: want one line: $(cat err)"
   grep -q "model.json names $want classes but edited/checkpoint.pt has 3 outputs" err || fail "the reason: $(cat err)"
 done
+# Results that cannot be written say why (#13.16).
+if [[ -w /dev/full ]]; then
+  rc=0
+  "$GENRE" classify --model run tree/rock/good.wav >/dev/full 2>err || rc=$?
+  [[ $rc == 1 ]] && grep -q "cannot write the results to stdout: No space left on device" err \
+    || fail "stdout on a full device: exit $rc: $(cat err)"
+fi
 echo "classify_inputs: ok"
