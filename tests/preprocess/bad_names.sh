@@ -10,6 +10,7 @@ mkdir "$c/m"$'\xe9'"tal" && cp "$good" "$c/m"$'\xe9'"tal/x.wav"  # a Latin-1 cla
 ln -s .. "$c/blues/loop"                                   # a symbolic link loop
 ln -s "$c/nowhere.wav" "$c/blues/dangling.wav"             # a dangling link
 printf 'not decodable here' > "$c/blues/song.m4a"          # a format the decoder lacks
+printf 'not audio' > "$c/blues/two"$'\n'"lines.wav"          # a newline in a name (and bad audio)
 cp "$good" "${good%.wav}.wave"                             # one track id, two files
 
 rc=0
@@ -20,7 +21,8 @@ m="$SCRATCH/out/dataset.json"
 [[ $(json "$m" "d['params']['classes']") == "['blues', 'classical']" ]] || fail "classes: $(json "$m" "d['params']['classes']")"
 failed=$(json "$m" "'\n'.join(f['path'] + ': ' + f['reason'] for f in d['failed'])")
 echo "$failed"
-[[ $(wc -l <<< "$failed") == 6 ]] || fail "want 6 failed entries"
+[[ $(json "$m" "len(d['failed'])") == 7 ]] || fail "want 7 failed entries"
+json "$m" "[f['path'] for f in d['failed'] if f['path'] == 'blues/two\\nlines.wav']" | grep -q two || fail "the newline name"
 id=$(basename "${good%.wav}")
 for want in 'blues/Mot\xF6rhead.wav: the file.s name is not valid UTF-8' \
             'm\xE9tal/x.wav: the class folder.s name is not valid UTF-8' \
@@ -30,7 +32,8 @@ for want in 'blues/Mot\xF6rhead.wav: the file.s name is not valid UTF-8' \
   grep -q -- "^$(sed 's/\\/\\\\/g' <<< "$want")" <<< "$failed" || fail "no failed entry '$want'"
 done
 # Each one line on stderr, once (a link loop used to print its path 40 times).
-[[ $(grep -c "skipping" "$SCRATCH/err") == 6 ]] || fail "want 6 'skipping' lines: $(cat "$SCRATCH/err")"
+[[ $(grep -c "skipping" "$SCRATCH/err") == 7 ]] || fail "want 7 'skipping' lines: $(cat "$SCRATCH/err")"
+grep -q 'skipping blues/two\\x0Alines.wav: ' "$SCRATCH/err" || fail "a newline in a name is shown escaped: $(cat "$SCRATCH/err")"
 [[ $(grep -o "blues/loop" "$SCRATCH/err" | wc -l) == 1 ]] || fail "the loop must be named once: $(cat "$SCRATCH/err")"
 "$GENRE" inspect "$SCRATCH/out" >/dev/null || fail "inspect must read the dataset"
 
