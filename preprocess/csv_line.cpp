@@ -30,4 +30,10 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return cells;
 }
 
+std::vector<std::string> split_csv_header(std::string line) {
+  static const std::string kBom = "\xEF\xBB\xBF";
+  if (line.compare(0, kBom.size(), kBom) == 0) line.erase(0, kBom.size());
+  return split_csv_line(line);
+}
+
 }  // namespace genre::preprocess

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "dsp/feature_table.h"
 #include "preprocess/csv_line.h"
 
@@ -58,13 +59,13 @@ CsvFileRows read_feature_csv(const fs::path& file, const std::vector<std::string
   const std::vector<std::string>& columns = dsp::FeatureTable::columns();
   std::string line;
   if (!std::getline(in, line)) throw at(file, 1, "empty file (expected a header: filename,length,...,label)");
-  const std::vector<std::string> head = split_csv_line(line);
+  const std::vector<std::string> head = split_csv_header(line);
   std::map<std::string, std::size_t> position;
   for (std::size_t i = 0; i < head.size(); ++i) {
-    if (!position.emplace(head[i], i).second) throw at(file, 1, "column '" + head[i] + "' appears twice");
+    if (!position.emplace(head[i], i).second) throw at(file, 1, "column '" + shown(head[i]) + "' appears twice");
     const bool known = head[i] == "filename" || head[i] == "label" ||
                        std::find(columns.begin(), columns.end(), head[i]) != columns.end();
-    if (!known) throw at(file, 1, "unknown column '" + head[i] + "' (expected Kaggle's GTZAN feature columns)");
+    if (!known) throw at(file, 1, "unknown column '" + shown(head[i]) + "' (expected Kaggle's GTZAN feature columns)");
   }
   std::vector<std::string> needed{"filename"};
   needed.insert(needed.end(), columns.begin(), columns.end());
@@ -94,10 +95,18 @@ CsvFileRows read_feature_csv(const fs::path& file, const std::vector<std::string
     const auto [it, fresh] = seen.emplace(row.filename, line_no);
     if (!fresh)
       throw at(file, line_no,
-               "duplicate row '" + row.filename + "' (first at line " + std::to_string(it->second) + ")");
+               "duplicate row '" + shown(row.filename) + "' (first at line " + std::to_string(it->second) + ")");
     if (row.label.empty()) throw at(file, line_no, "column 'label' is empty");
+    // Names go into the shards and dataset.json (JSON: UTF-8 only).
+    const auto require_utf8 = [&](const char* column, const std::string& text) {
+      if (!is_valid_utf8(text))
+        throw at(file, line_no,
+                 std::string("column '") + column + "': '" + shown(text) + "' is not valid UTF-8 (bytes shown as \\xNN)");
+    };
+    require_utf8("filename", row.filename);
+    require_utf8("label", row.label);
     if (!allowed.empty() && !allowed.count(row.label))
-      throw at(file, line_no, "column 'label': '" + row.label + "' is not one of --classes (" + joined(classes) + ")");
+      throw at(file, line_no, "column 'label': '" + shown(row.label) + "' is not one of --classes (" + joined(classes) + ")");
     row.values.resize(columns.size());
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const std::string& text = cells[value_at[c]];
@@ -105,7 +114,7 @@ CsvFileRows read_feature_csv(const fs::path& file, const std::vector<std::string
       char* end = nullptr;
       const double v = std::strtod(text.c_str(), &end);
       if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(v))
-        throw at(file, line_no, "column '" + columns[c] + "': '" + text + "' is not a finite number");
+        throw at(file, line_no, "column '" + columns[c] + "': '" + shown(text) + "' is not a finite number");
       row.values[c] = static_cast<float>(v);
     }
     out.rows.push_back(std::move(row));
@@ -135,7 +144,7 @@ void add_rows(const CsvFileRows& csv, CsvRowKind kind, CsvTracks& tracks) {
     std::string id = stem_of(row.filename);
     int k = -1;
     if (kind == CsvRowKind::Segment && !segment_name(row.filename, &id, &k))
-      throw at(csv.file, row.line, "column 'filename': '" + row.filename + "' is not a segment row (<id>.<k>.wav)");
+      throw at(csv.file, row.line, "column 'filename': '" + shown(row.filename) + "' is not a segment row (<id>.<k>.wav)");
     CsvTrack& t = tracks[id];
     if (t.label.empty()) {
       t.label = row.label;
@@ -143,15 +152,16 @@ void add_rows(const CsvFileRows& csv, CsvRowKind kind, CsvTracks& tracks) {
       t.line = row.line;
     } else if (t.label != row.label) {
       throw at(csv.file, row.line,
-               "column 'label': '" + row.label + "' for track '" + id + "', which " +
+               "column 'label': '" + shown(row.label) + "' for track '" + shown(id) + "', which " +
                    (t.file == csv.file ? "" : t.file.string() + " ") + "line " + std::to_string(t.line) +
-                   " labels '" + t.label + "'");
+                   " labels '" + shown(t.label) + "'");
     }
     if (kind == CsvRowKind::Segment) {
       segments[id][k] = &row;
     } else {
       if (!t.whole.empty())
-        throw at(csv.file, row.line, "track '" + id + "' has a whole-track row already ('" + row.filename + "')");
+        throw at(csv.file, row.line,
+                 "track '" + shown(id) + "' has a whole-track row already ('" + shown(row.filename) + "')");
       t.whole = row.values;
     }
   }
@@ -161,7 +171,7 @@ void add_rows(const CsvFileRows& csv, CsvRowKind kind, CsvTracks& tracks) {
     for (const auto& [k, row] : rows) {
       if (k != expect)
         throw at(csv.file, row->line,
-                 "track '" + id + "' has segment " + std::to_string(k) + " but not segment " +
+                 "track '" + shown(id) + "' has segment " + std::to_string(k) + " but not segment " +
                      std::to_string(expect) + " (segments must be 0..n-1)");
       t.segments.push_back(row->values);
       ++expect;

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/stop_signal.h"
+#include "common/text.h"
 #include "data/split.h"
 #include "dsp/feature_extractor.h"
 #include "dsp/feature_table.h"
@@ -98,6 +99,9 @@ data::DatasetParams dataset_params(const PreprocessConfig& c, const std::vector<
 // Rank 0: scan the input and the output folder; the result is the plan.
 Plan make_plan(const PreprocessConfig& config, Collection& collection, PriorOutput& prior) {
   collection = config.list.empty() ? scan_folder(config.input) : scan_list(config.list);
+  // Once each, here: dataset.json keeps them with the files failed later.
+  // shown(): one line each, even for a name with a newline in it.
+  for (const auto& f : collection.failed) spdlog::warn("skipping {}: {}", shown(f.path, 300), shown(f.reason, 400));
   if (collection.files.empty())
     throw UsageError("no audio files found in " + (config.list.empty() ? config.input : config.list).string() +
                      " (looked for .wav .au .flac .ogg .opus .mp3 ... inside class folders)");
@@ -187,7 +191,7 @@ PreprocessResult run_preprocess(const PreprocessConfig& config, const dist::Comm
       [&](std::size_t i, const TrackOutcome& o) {
         outcomes[i] = o;
         if (o.status == TrackOutcome::Status::Failed)
-          spdlog::warn("skipping {}: {}", plan.files[i].path, o.reason);
+          spdlog::warn("skipping {}: {}", shown(plan.files[i].path, 300), shown(o.reason, 400));
         progress.update(++done);
       });
   sink.flush();

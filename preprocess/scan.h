@@ -21,7 +21,10 @@ struct Collection {
   std::filesystem::path root;
   std::vector<std::string> classes;  // sorted; label i is classes[i]
   std::vector<InputFile> files;      // largest first, then by path
-  std::vector<data::FailedFile> failed;  // unusable before decoding (missing, no class)
+  // Unusable before decoding, each with its reason: missing, no class folder,
+  // a name that is not UTF-8 (path shown with \xNN escapes), a bad folder
+  // entry (audio::find_audio_files), a track id already taken by another file.
+  std::vector<data::FailedFile> failed;
 };
 
 // --input DIR: every audio file (by extension) below DIR; its class is the name
@@ -32,7 +35,5 @@ Collection scan_folder(const std::filesystem::path& dir);
 // relative paths are relative to the CSV's folder. Throws UsageError naming the
 // line for malformed rows.
 Collection scan_list(const std::filesystem::path& csv);
-
-bool is_audio_extension(const std::filesystem::path& p);
 
 }  // namespace genre::preprocess

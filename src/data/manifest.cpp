@@ -176,6 +176,19 @@ json to_json(const Manifest& m) {
           {"split", split_json(m.split)}};
 }
 
+namespace {
+
+// A shard's file is read, and replaced on a rerun, relative to the dataset
+// folder: an absolute name or one that climbs out with ".." is refused.
+void require_inside(const std::string& file, const std::string& key) {
+  if (file.empty()) throw Error("key '" + key + "' is empty");
+  const std::filesystem::path p = std::filesystem::path(file).lexically_normal();
+  if (p.has_root_path() || (!p.empty() && *p.begin() == ".."))
+    throw Error("key '" + key + "': '" + file + "' points outside the dataset folder (shards are named relative to it)");
+}
+
+}  // namespace
+
 Manifest manifest_from_json(const json& j) {
   const Fields f(j, "");
   Manifest m;
@@ -186,6 +199,7 @@ Manifest manifest_from_json(const json& j) {
     const Fields s(shards[i], "shards[" + std::to_string(i) + "]");
     ShardEntry e;
     e.file = s.get<std::string>("file");
+    require_inside(e.file, s.describe_key("file"));
     e.tracks = s.get<std::size_t>("tracks");
     e.segments = s.get<std::size_t>("segments");
     e.stale_rows = s.get_or<std::vector<int>>("stale_rows", {});

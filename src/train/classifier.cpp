@@ -122,6 +122,11 @@ TrackPrediction Classifier::classify(const std::string& encoded_audio) {
   torch::NoGradGuard no_grad;
   const torch::Tensor probs =
       torch::softmax(model_.net->forward(card.standardizer.apply(x).to(device_)), 1).to(torch::kCPU).contiguous();
+  // load_weights compares shapes; a net whose outputs still outnumber the
+  // class names must not index past them.
+  if (probs.size(1) != static_cast<std::int64_t>(card.classes.size()))
+    throw Error("the model gives " + std::to_string(probs.size(1)) + " outputs for " +
+                std::to_string(card.classes.size()) + " classes in model.json");
   TrackPrediction p;
   p.segment_s = front_end_->per_segment() ? card.features.segment_s : audio.duration_s;
   const torch::Tensor mean = probs.mean(0).contiguous();

@@ -3,6 +3,8 @@
 // printed in input order). A file that cannot be used gets a line with the
 // reason; the others go on. Exit 0 when any file was classified.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,9 +14,11 @@
 
 #include "app/mpi_command.h"
 #include "app/options.h"
+#include "audio/file_walk.h"
 #include "common/error.h"
 #include "common/file_io.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "dist/communicator.h"
 #include "dist/mpi.h"
 #include "train/classifier.h"
@@ -28,36 +32,71 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-const char* const kAudioExtensions[] = {".wav", ".au", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff"};
-
-bool is_audio(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return std::find(std::begin(kAudioExtensions), std::end(kAudioExtensions), ext) != std::end(kAudioExtensions);
-}
+// What one output line is about: a file to classify, or an entry that the
+// folder walk skipped (a link loop, an .m4a), whose reason is the line's error.
+struct Entry {
+  std::string file;
+  std::string skipped;  // empty: classify it
+};
 
 // Files as given, folders searched recursively for audio (sorted, so every run
-// lists them in the same order).
-std::vector<std::string> expand(const std::vector<std::string>& inputs) {
-  std::vector<std::string> files;
+// lists them in the same order), with preprocess's walk: a bad entry is a line
+// of its own, never the end of the run.
+std::vector<Entry> expand(const std::vector<std::string>& inputs) {
+  std::vector<Entry> entries;
   for (const auto& in : inputs) {
-    if (fs::is_directory(in)) {
-      std::vector<std::string> found;
-      for (const auto& e : fs::recursive_directory_iterator(in))
-        if (e.is_regular_file() && is_audio(e.path())) found.push_back(e.path().string());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(in);  // a missing file gets its error line
+    std::error_code ec;
+    if (!fs::is_directory(in, ec)) {
+      entries.push_back({in, ""});  // a missing file gets its error line
+      continue;
     }
+    const std::size_t first = entries.size();
+    try {
+      const audio::AudioFiles found = audio::find_audio_files(in);
+      for (const auto& f : found.files) entries.push_back({f.string(), ""});
+      for (const auto& s : found.skipped) entries.push_back({s.path.string(), s.reason});
+    } catch (const Error& e) {
+      entries.push_back({in, describe(e)});
+    }
+    std::sort(entries.begin() + static_cast<std::ptrdiff_t>(first), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.file < b.file; });
   }
-  return files;
+  return entries;
 }
 
-json classify_one(Classifier& classifier, const std::string& file, std::size_t index) {
-  json r = {{"index", index}, {"file", file}};
+// The listing rank 0 broadcasts: NUL after every field, the one byte no file
+// name holds (a newline may be in one).
+std::string encode(const std::vector<Entry>& entries) {
+  std::string s;
+  for (const auto& e : entries) {
+    s += e.file;
+    s += '\0';
+    s += e.skipped;
+    s += '\0';
+  }
+  return s;
+}
+
+std::vector<Entry> decode(const std::string& s) {
+  std::vector<Entry> entries;
+  for (std::size_t at = 0; at < s.size();) {
+    const std::size_t a = s.find('\0', at), b = s.find('\0', a + 1);
+    entries.push_back({s.substr(at, a - at), s.substr(a + 1, b - a - 1)});
+    at = b + 1;
+  }
+  return entries;
+}
+
+// Names and messages are shown with non-UTF-8 bytes as \\xNN: JSON holds
+// nothing else, and one such name must not end the run (#13.12).
+json classify_one(Classifier& classifier, const Entry& entry, std::size_t index) {
+  json r = {{"index", index}, {"file", utf8_escaped(entry.file)}};
+  if (!entry.skipped.empty()) {
+    r["error"] = utf8_escaped(entry.skipped);
+    return r;
+  }
   try {
-    const TrackPrediction p = classifier.classify(read_file(file));
+    const TrackPrediction p = classifier.classify(read_file(entry.file));
     const auto& classes = classifier.card().classes;
     std::vector<int> order(classes.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
@@ -74,7 +113,7 @@ json classify_one(Classifier& classifier, const std::string& file, std::size_t i
                           {"probability", p.segment_probability[s]}});
     r["segments"] = segments;
   } catch (const std::exception& e) {
-    r["error"] = describe(e);
+    r["error"] = utf8_escaped(describe(e));
   }
   return r;
 }
@@ -144,13 +183,7 @@ int classify_main(int argc, char** argv) {
     Classifier classifier(model_dir, dist::pick_device(device_name, world, dist::local_rank(world)));
 
     // Rank 0 lists the files once, so every rank deals from the same list.
-    std::string listing;
-    if (root)
-      for (const auto& f : expand(inputs)) listing += f + "\n";
-    listing = world.broadcast(listing, 0);
-    std::vector<std::string> files;
-    std::istringstream listed(listing);
-    for (std::string line; std::getline(listed, line);) files.push_back(line);
+    const std::vector<Entry> files = decode(world.broadcast(root ? encode(expand(inputs)) : std::string(), 0));
 
     std::string mine;
     for (std::size_t i = static_cast<std::size_t>(world.rank()); i < files.size(); i += static_cast<std::size_t>(world.size()))
@@ -181,8 +214,11 @@ int classify_main(int argc, char** argv) {
       print_csv(results, text);
     }
     if (output.empty()) {
+      errno = 0;  // the stream keeps no reason; the failed write(2) leaves its own
       std::cout << text.str() << std::flush;
-      if (!std::cout) throw Error("cannot write the results to stdout");
+      if (!std::cout)
+        throw Error(std::string("cannot write the results to stdout: ") +
+                    (errno ? std::strerror(errno) : "the stream failed"));
     } else {
       // Whole or not at all: an earlier file survives a failed run.
       const std::filesystem::path file(output);

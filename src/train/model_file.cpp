@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "common/error.h"
@@ -101,10 +102,67 @@ void save_weights(model::Net& net, const std::filesystem::path& file) {
   write_durably(file, bytes.str());
 }
 
+namespace {
+
+// The archive's tensors by dotted name (Module::save nests a child module's
+// tensors in an archive of its own; attributes that are not tensors, such as
+// TorchScript's `training` flag, are not weights).
+void collect(torch::serialize::InputArchive& archive, const std::string& prefix,
+             std::map<std::string, torch::Tensor>& out) {
+  for (const auto& key : archive.keys()) {
+    c10::IValue value;
+    torch::serialize::InputArchive child;
+    if (archive.try_read(key, value) && value.isTensor())
+      out.emplace(prefix + key, value.toTensor());
+    else if (archive.try_read(key, child))
+      collect(child, prefix + key + ".", out);
+  }
+}
+
+std::string shape_text(const torch::Tensor& t) {
+  std::string s;
+  for (auto d : t.sizes()) s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s.empty() ? "a scalar" : s;
+}
+
+// Module::load copies whatever shape the file has into the net (LibTorch's
+// InputArchive resizes the tensor): a checkpoint of another class count
+// then gives more outputs than model.json has names for, and classify read
+// past the class list. Every tensor is compared first; the head (the last
+// layer with parameters, "out" in every model) differing in its first
+// dimension is a class count that model.json and the checkpoint disagree on.
+void check_shapes(model::Net& net, torch::serialize::InputArchive& archive, const std::filesystem::path& file) {
+  std::map<std::string, torch::Tensor> stored;
+  collect(archive, "", stored);
+  const auto params = net.named_parameters();
+  const std::string last = params.is_empty() ? "" : params.keys().back();
+  const std::string head = last.substr(0, last.rfind('.') + 1);
+  const auto check = [&](const std::string& name, const torch::Tensor& own) {
+    const auto it = stored.find(name);
+    if (it == stored.end())
+      throw Error(file.string() + " has no tensor '" + name + "': the weights of another model than model.json's");
+    const torch::Tensor& theirs = it->second;
+    if (theirs.sizes().equals(own.sizes())) return;
+    const bool classes = !head.empty() && name.rfind(head, 0) == 0 && theirs.dim() == own.dim() && own.dim() > 0 &&
+                         theirs.sizes().slice(1).equals(own.sizes().slice(1));
+    if (classes)
+      throw Error("model.json names " + std::to_string(own.size(0)) + " classes but " + file.string() + " has " +
+                  std::to_string(theirs.size(0)) + " outputs (layer '" + head.substr(0, head.size() - 1) +
+                  "'): the class list does not belong to these weights");
+    throw Error(file.string() + ": " + name + " is " + shape_text(theirs) + ", model.json's model has " +
+                shape_text(own) + " (weights of another architecture or input shape)");
+  };
+  for (const auto& p : params) check(p.key(), p.value());
+  for (const auto& b : net.named_buffers()) check(b.key(), b.value());
+}
+
+}  // namespace
+
 void load_weights(model::Net& net, const std::filesystem::path& file) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
+    check_shapes(net, archive, file);
     net.load(archive);
   } catch (const c10::Error& e) {
     throw Error("cannot load weights from " + file.string() + ": " + e.what_without_backtrace());

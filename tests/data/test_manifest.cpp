@@ -157,6 +157,25 @@ TEST(Manifest, ErrorsNameTheFileAndTheKey) {
             (dir / "absent.json").string() + ": does not exist (genre preprocess writes it with the dataset)");
 }
 
+// #13.16: a shard named outside the dataset folder would be read (and, on a
+// --force rerun, replaced) wherever it points.
+TEST(Manifest, ShardPathsOutsideTheDatasetFolderAreRefused) {
+  TempDir dir;
+  const auto file = dir / "dataset.json";
+  auto load_shard = [&](const std::string& shard) {
+    json j = to_json(full_manifest());
+    j["shards"][1]["file"] = shard;
+    genre::test::write_file(file, j.dump(2));
+    return error_of([&] { load_manifest(file); });
+  };
+  const std::string outside = "' points outside the dataset folder (shards are named relative to it)";
+  EXPECT_EQ(load_shard("/etc/passwd"), file.string() + ": key 'shards[1].file': '/etc/passwd" + outside);
+  EXPECT_EQ(load_shard("../other/shard.h5"), file.string() + ": key 'shards[1].file': '../other/shard.h5" + outside);
+  EXPECT_EQ(load_shard("shards/../../x.h5"), file.string() + ": key 'shards[1].file': 'shards/../../x.h5" + outside);
+  EXPECT_EQ(load_shard(""), file.string() + ": key 'shards[1].file' is empty");
+  EXPECT_EQ(load_shard("shards/./shard-00001-0000.h5"), "(no error)");
+}
+
 TEST(Manifest, SaveIntoAMissingFolderFails) {
   TempDir dir;
   const std::string e = error_of([&] { save_manifest(dir / "nope" / "dataset.json", full_manifest()); });
