@@ -31,6 +31,7 @@ struct Prepared {
   SweepSpec spec;
   std::string spec_text;
   std::vector<nlohmann::json> events;  // read under the output lock
+  nlohmann::json identity;             // what it runs on, journaled with sweep_started
   int groups = 0;
 };
 
@@ -111,6 +112,8 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
       lock.emplace(options.out, options.command);
       options.validate();  // again: a run that held the folder until now may have made its journal
       prepared->events = read_journal(options.out / "journal.jsonl").events;
+      prepared->identity = sweep_identity(prepared->spec_text, prepared->spec, options.data);
+      check_identity(prepared->events, prepared->identity, options.allow, options.out / "journal.jsonl");
       coordinator_ = std::make_unique<Coordinator>(prepared->spec, options.out, prepared->events);
       verdict = nlohmann::json{{"ok", true}, {"ranks_per_trial", prepared->spec.ranks_per_trial}}.dump();
     } catch (const std::exception& e) {  // e.g. an unreadable journal: still every rank must hear of it
@@ -156,7 +159,7 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
     }
     last_render = std::chrono::steady_clock::now();
   };
-  coordinator.start(p.groups);
+  coordinator.start(p.groups, p.identity);
   spdlog::info("sweep {}: {} trials ({} {}{}), {} group(s) of {} rank(s){}", p.spec.name, coordinator.total(),
                method_name(p.spec.method), p.spec.metric.name,
                p.spec.asha ? ", ASHA" : p.spec.hyperband ? ", Hyperband" : p.spec.median ? ", median stopping" : "", p.groups, rpt,
