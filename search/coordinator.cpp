@@ -89,11 +89,13 @@ void Coordinator::verify_journal(const std::vector<nlohmann::json>& events, cons
   }
 }
 
-void Coordinator::start(int groups) {
+void Coordinator::start(int groups, const nlohmann::json& record) {
   started_at_ = std::chrono::steady_clock::now();
   std::filesystem::create_directories(run_dir_);
   journal_ = std::make_unique<JournalWriter>(run_dir_ / "journal.jsonl");
-  journal(events::sweep_started(spec_, total_, groups, resumed_));
+  nlohmann::json started = events::sweep_started(spec_, total_, groups, resumed_);
+  started.update(record);
+  journal(started);
   for (const Lost& l : lost_) {
     const std::string reason = "lost its result " + std::to_string(l.times) +
                                " times (attempts in a row that journaled no new epoch and no end)";

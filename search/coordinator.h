@@ -65,9 +65,10 @@ class Coordinator {
   // when the spec no longer produces the trials the journal recorded.
   Coordinator(const SweepSpec& spec, const std::filesystem::path& run_dir, const std::vector<nlohmann::json>& events);
 
-  // Opens the journal for appending and records sweep_started. Call once,
+  // Opens the journal for appending and records sweep_started, with the
+  // fields of `record` added (what it runs on: sweep_identity.h). Call once,
   // after every rank has agreed to start.
-  void start(int groups);
+  void start(int groups, const nlohmann::json& record = nlohmann::json::object());
 
   // The answer to a free group: the trial it trains next, or none (no trial
   // is left to start, or the job is ending: the group may quit).

@@ -15,8 +15,11 @@ namespace genre::search {
 
 namespace {
 
+// ENOSPC, EIO, EDQUOT: an EnvironmentError (common/error.h), which stops the
+// sweep with every trial it touched still resumable.
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& file) {
-  throw Error(file.string() + ": " + what + ": " + std::strerror(errno));
+  const int err = errno;
+  throw_errno(file.string() + ": " + what, err);
 }
 
 void sync_folder(const std::filesystem::path& file) {
@@ -55,11 +58,22 @@ void JournalWriter::append(const nlohmann::json& event) {
   // One write() per line: O_APPEND keeps it whole against concurrent readers,
   // and a crash can only tear the last line, which readers skip.
   const std::string line = event.dump() + "\n";
+  const off_t before = ::lseek(fd_, 0, SEEK_END);
   std::size_t done = 0;
   while (done < line.size()) {
     const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("cannot append to the journal", path_);
+    if (n < 0) {
+      // A full disk may take half a line: cut it off, so that no later
+      // append is glued to it. Should the cut fail too, readers still skip
+      // a torn last line.
+      const int err = errno;
+      if (done > 0 && before >= 0) {
+        [[maybe_unused]] const int cut = ::ftruncate(fd_, before);
+      }
+      errno = err;
+      fail("cannot append to the journal", path_);
+    }
     done += static_cast<std::size_t>(n);
   }
   while (::fdatasync(fd_) != 0)

@@ -32,6 +32,10 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool
       ("out", po::value(&out), "the run folder, e.g. runs/NAME: journal.jsonl, trials/, leaderboard.*, report.html, best.yaml")
       ("resume", po::bool_switch(&o.resume), "continue the sweep journaled in --out (--spec defaults to its sweep.yaml); "
                                             "finished, failed and pruned trials are kept, running ones restart from their checkpoint")
+      ("allow-changed-spec", po::bool_switch(&o.allow.changed_spec),
+       "with --resume: continue although the spec differs from the one the journal recorded (e.g. a raised max_trials)")
+      ("allow-changed-data", po::bool_switch(&o.allow.changed_data),
+       "with --resume: continue on another --data than the journal recorded (results of both datasets are mixed)")
       ("plan", po::bool_switch(plan), "print the trials the spec starts (their parameters, in order) and exit: "
                                       "trains nothing, needs no --data or --out")
       ("quiet", po::bool_switch(quiet), "print warnings and errors only");

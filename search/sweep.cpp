@@ -31,6 +31,7 @@ struct Prepared {
   SweepSpec spec;
   std::string spec_text;
   std::vector<nlohmann::json> events;  // read under the output lock
+  nlohmann::json identity;             // what it runs on, journaled with sweep_started
   int groups = 0;
 };
 
@@ -111,6 +112,8 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
       lock.emplace(options.out, options.command);
       options.validate();  // again: a run that held the folder until now may have made its journal
       prepared->events = read_journal(options.out / "journal.jsonl").events;
+      prepared->identity = sweep_identity(prepared->spec_text, prepared->spec, options.data);
+      check_identity(prepared->events, prepared->identity, options.allow, options.out / "journal.jsonl");
       coordinator_ = std::make_unique<Coordinator>(prepared->spec, options.out, prepared->events);
       verdict = nlohmann::json{{"ok", true}, {"ranks_per_trial", prepared->spec.ranks_per_trial}}.dump();
     } catch (const std::exception& e) {  // e.g. an unreadable journal: still every rank must hear of it
@@ -127,7 +130,13 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
     // Worker ranks: groups of rpt consecutive ranks after the coordinator.
     const int index = (world.rank() - 1) / rpt;
     const dist::Comm group = world.split(index, world.rank());
-    outcome.interrupted = work(world, group, index, *runner);
+    try {
+      outcome.interrupted = work(world, group, index, *runner);
+    } catch (const std::exception& e) {
+      if (kind_of(e) == ErrorKind::kEnvironment)
+        rethrow_with_context("sweep stopped; free the space and continue it with --resume");
+      throw;
+    }
     return outcome;
   }
 
@@ -145,17 +154,26 @@ SearchOutcome run_search(const SearchOptions& options, const dist::Comm& world, 
     try {
       render_run(options.out, 0);
     } catch (const std::exception& e) {
+      if (kind_of(e) == ErrorKind::kEnvironment) throw;  // the next trial would hit the same disk
       spdlog::warn("could not render the leaderboard: {}", describe(e));
     }
     last_render = std::chrono::steady_clock::now();
   };
-  coordinator.start(p.groups);
+  coordinator.start(p.groups, p.identity);
   spdlog::info("sweep {}: {} trials ({} {}{}), {} group(s) of {} rank(s){}", p.spec.name, coordinator.total(),
                method_name(p.spec.method), p.spec.metric.name,
                p.spec.asha ? ", ASHA" : p.spec.hyperband ? ", Hyperband" : p.spec.median ? ", median stopping" : "", p.groups, rpt,
                p.events.empty() ? "" : "; resuming the journal");
-  outcome.stats = world.size() > 1 ? serve(coordinator, world, p.groups, rpt, stop_requested)
-                                   : run_alone(coordinator, *runner, self, stop_requested);
+  try {
+    outcome.stats = world.size() > 1 ? serve(coordinator, world, p.groups, rpt, stop_requested)
+                                     : run_alone(coordinator, *runner, self, stop_requested);
+  } catch (const std::exception& e) {
+    // A full disk or an I/O error: nothing more is started or journaled; the
+    // journal still says what was done, and the trial that hit it is pending.
+    if (kind_of(e) == ErrorKind::kEnvironment)
+      rethrow_with_context("sweep " + p.spec.name + " stopped; free the space and continue it with --resume");
+    throw;
+  }
   outcome.interrupted = coordinator.interrupted();
   outcome.trials = coordinator.total();
   if (!outcome.interrupted && !coordinator.complete()) outcome.unresolved = coordinator.unresolved();

@@ -10,6 +10,7 @@
 
 #include "dist/mpi.h"
 #include "search/mpi_sweep.h"
+#include "search/sweep_identity.h"
 #include "search/trial_runner.h"
 
 namespace genre::search {
@@ -20,6 +21,7 @@ struct SearchOptions {
   std::filesystem::path out;   // runs/<name>: journal.jsonl, sweep.yaml, trials/, leaderboard files
   bool resume = false;         // continue the journal in `out` (a fresh start when there is none)
   double render_every_s = 5;   // the leaderboard is re-rendered at most this often while trials end
+  ResumeAllowance allow;       // --allow-changed-spec, --allow-changed-data
   std::string command = "genre search";  // the command line, written into the folder's lock (common/output_lock.h)
 
   // Checks the options alone (paths present, a journal only with resume).

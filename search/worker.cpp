@@ -47,6 +47,9 @@ TrialEnd train_trial(TrialRunner& runner, const TrialAssignment& trial, const di
   } catch (const std::bad_alloc&) {
     end.reason = "out of memory (std::bad_alloc)";
   } catch (const std::exception& e) {
+    // The machine's failure (a full disk under the trial's folder) is not the
+    // trial's: it stops the sweep, and the trial stays resumable.
+    if (kind_of(e) == ErrorKind::kEnvironment) rethrow_with_context("trial " + std::to_string(trial.trial));
     end.reason = describe(e);
   } catch (...) {
     end.reason = "unknown error";

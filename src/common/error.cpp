@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 namespace genre {
 
@@ -19,6 +20,10 @@ ErrorKind kind_of(const std::exception& e) {
   if (dynamic_cast<const UsageError*>(&e)) return ErrorKind::kUsage;
   if (dynamic_cast<const OutputBusy*>(&e)) return ErrorKind::kBusy;
   if (dynamic_cast<const EnvironmentError*>(&e)) return ErrorKind::kEnvironment;
+  // std::filesystem's errors (create_directories on a full disk) carry the errno.
+  if (const auto* se = dynamic_cast<const std::system_error*>(&e))
+    if (se->code().category() == std::generic_category() || se->code().category() == std::system_category())
+      if (is_environment_errno(se->code().value())) return ErrorKind::kEnvironment;
   try {
     std::rethrow_if_nested(e);
   } catch (const std::exception& inner) {

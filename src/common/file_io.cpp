@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "common/error.h"
 #include "common/fd.h"
@@ -16,8 +15,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A full disk, an I/O error, a quota or a read-only mount is the machine's
+// failure, not the caller's: throw_errno makes it an EnvironmentError, which
+// stops a sweep (exit 74) instead of failing the trial that hit it.
 [[noreturn]] void fail(const std::string& what, const fs::path& file) {
-  throw Error(file.string() + ": " + what + ": " + std::strerror(errno));
+  const int err = errno;
+  throw_errno(file.string() + ": " + what, err);
 }
 
 void sync_path(const fs::path& p, int flags) {
@@ -82,6 +85,19 @@ void write_durably(const fs::path& final_path, const std::string& bytes, Writers
     fs::remove(tmp, ignored);
     throw;
   }
+}
+
+void append_to_file(const fs::path& file, const std::string& bytes) {
+  Fd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (fd.get() < 0) fail("cannot open for appending", file);
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot append", file);
+    done += static_cast<std::size_t>(n);
+  }
+  if (fd.close() != 0) fail("cannot close", file);
 }
 
 void publish_symlink(const fs::path& link, const fs::path& target) {

@@ -30,6 +30,13 @@ enum class Writers { kOne, kSeveral };
 // temporary is removed when anything fails.
 void write_durably(const std::filesystem::path& final_path, const std::string& bytes, Writers writers = Writers::kOne);
 
+// Appends `bytes` to `file` (created when missing) in write() calls, without
+// fsync: for logs a reader may find one line short of after a crash.
+void append_to_file(const std::filesystem::path& file, const std::string& bytes);
+
+// Every function here throws EnvironmentError (common/error.h) when the
+// failure is the machine's (ENOSPC, EIO, EDQUOT, EROFS), Error otherwise.
+
 // Points the symbolic link `link` at `target` (a relative target stays
 // relative) in one rename, then fsyncs the folder.
 void publish_symlink(const std::filesystem::path& link, const std::filesystem::path& target);

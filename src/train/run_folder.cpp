@@ -1,7 +1,6 @@
 #include "train/run_folder.h"
 
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include "common/error.h"
@@ -139,9 +138,7 @@ void RunFolder::rewrite_metrics(const std::vector<json>& history) const {
 
 void RunFolder::append_metrics(const json& line) const {
   if (!writes()) return;
-  std::ofstream metrics(dir_ / "metrics.jsonl", std::ios::app);
-  metrics << line.dump() << "\n";
-  if (!metrics.flush()) throw Error("cannot append to " + (dir_ / "metrics.jsonl").string());
+  append_to_file(dir_ / "metrics.jsonl", line.dump() + "\n");
 }
 
 void RunFolder::finish(ModelCard card, const TrainResult& r, const TrainConfig& c, const DataInfo& data,

@@ -54,7 +54,9 @@ struct SweepRun {
 SweepRun sweep(const SharedDir& d, const std::string& name, const std::string& spec, bool resume = false,
           std::function<bool()> stop = nullptr) {
   if (root()) genre::test::write_file(d / (name + ".yaml"), spec + "ranks_per_trial: " + std::to_string(ranks_per_trial()) + "\n");
-  genre::test::write_file(d / "dataset.json", "{}");  // the objective reads no data; the option must name a file
+  // The objective reads no data; the option must name a file, which rank 0
+  // alone reads (its hash goes into the journal): only rank 0 writes it.
+  if (root()) genre::test::write_file(d / "dataset.json", "{}");
   SearchOptions o;
   o.spec = d / (name + ".yaml");
   o.data = d / "dataset.json";
@@ -264,6 +266,42 @@ TEST(SearchMpi, BadRequestsFailOnEveryRankBeforeAnyWork) {
   // An existing journal without --resume.
   ASSERT_EQ(sweep(d, "twice", kRandom).error, "");
   EXPECT_NE(sweep(d, "twice", kRandom).error.find("pass --resume"), std::string::npos);
+}
+
+// The journal records the dataset and the spec (issue 13.6); --resume with
+// others is refused on every rank before anything is written.
+TEST(SearchMpi, ResumeRefusesAnotherDatasetOrAChangedSpec) {
+  SharedDir d;
+  ASSERT_EQ(sweep(d, "ident", kRandom).error, "");
+  if (root()) {
+    const auto started = of_kind(d / "ident", "sweep_started");
+    ASSERT_EQ(started.size(), 1u);
+    EXPECT_EQ(started[0]["data"]["path"], std::filesystem::absolute(d / "dataset.json").lexically_normal().string());
+    EXPECT_TRUE(started[0].contains("spec_hash"));
+    genre::test::write_file(d / "other.json", "{\"other\": true}");
+  }
+  SearchOptions o;
+  o.spec = d / "ident.yaml";
+  o.data = d / "other.json";
+  o.out = d / "ident";
+  o.resume = true;
+  std::string error;
+  world().barrier();
+  try {
+    run_search(o, world(), [] { return std::make_unique<ObjectiveRunner>(nullptr); }, nullptr, nullptr);
+  } catch (const UsageError& e) {
+    error = e.what();
+  }
+  EXPECT_NE(error.find("is not the dataset the sweep ran on"), std::string::npos) << error;
+  EXPECT_NE(error.find("--allow-changed-data"), std::string::npos) << error;
+  std::string more = kRandom;
+  more.replace(more.find("max_trials: 8"), 13, "max_trials: 9");
+  error = sweep(d, "ident", more, true).error;
+  EXPECT_NE(error.find("the spec changed since the sweep started (max_trials)"), std::string::npos) << error;
+  EXPECT_NE(error.find("--allow-changed-spec"), std::string::npos) << error;
+  if (root()) {
+    EXPECT_EQ(of_kind(d / "ident", "sweep_started").size(), 1u) << "the refused resumes journaled nothing";
+  }
 }
 
 int main(int argc, char** argv) {
