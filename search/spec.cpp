@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
+#include "config/yaml_reader.h"
 #include "search/yaml_json.h"
 
 namespace genre::search {
@@ -114,13 +116,17 @@ nlohmann::json parse_base(const YAML::Node& n, const std::filesystem::path& dir,
   if (n.IsMap()) return nest_dotted(yaml_to_json(n, key));
   if (!n.IsScalar()) bad(key, "must be a mapping (the training config) or the path of a training job file");
   const std::filesystem::path file = dir / n.Scalar();
+  std::string text;
+  try {
+    text = read_file(file);
+  } catch (const Error&) {
+    bad(key, "cannot read '" + file.string() + "'");
+  }
   YAML::Node doc;
   try {
-    doc = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    bad(key, "cannot read '" + file.string() + "'");
-  } catch (const YAML::Exception& e) {
-    bad(key, file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    doc = config::read_yaml(text, file.string());
+  } catch (const UsageError& e) {
+    bad(key, e.what());
   }
   if (!doc.IsMap()) bad(key, "'" + file.string() + "' does not hold a mapping");
   return nest_dotted(yaml_to_json(doc, key));
@@ -345,13 +351,7 @@ nlohmann::json SweepSpec::trial_config(const nlohmann::json& params) const {
 
 SweepSpec parse_spec_text(const std::string& yaml, const std::string& origin, const std::filesystem::path& dir) {
   try {
-    YAML::Node root;
-    try {
-      root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-      throw UsageError("line " + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
-    }
-    SweepSpec s = parse(root, dir);
+    SweepSpec s = parse(config::read_yaml(yaml, ""), dir);
     s.origin = origin;
     return s;
   } catch (const UsageError& e) {
@@ -403,10 +403,10 @@ const nlohmann::json* find_dotted(const nlohmann::json& config, const std::strin
 }
 
 std::string self_contained(const std::string& yaml, const SweepSpec& spec) {
-  YAML::Node root = YAML::Load(yaml);
+  YAML::Node root = config::read_yaml(yaml, spec.origin);
   bool changed = false;
   if (root["base"] && root["base"].IsScalar()) {
-    root["base"] = YAML::Load(json_to_yaml(spec.base));
+    root["base"] = config::read_yaml(json_to_yaml(spec.base), spec.origin);
     changed = true;
   }
   if (root["base_for_model"] && root["base_for_model"].IsMap()) {
@@ -414,7 +414,7 @@ std::string self_contained(const std::string& yaml, const SweepSpec& spec) {
     for (auto entry : root["base_for_model"])
       if (entry.second.IsScalar()) {
         root["base_for_model"][entry.first.as<std::string>()] =
-            YAML::Load(json_to_yaml(spec.base_for_model.at(entry.first.as<std::string>())));
+            config::read_yaml(json_to_yaml(spec.base_for_model.at(entry.first.as<std::string>())), spec.origin);
         changed = true;
       }
   }

@@ -139,7 +139,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"preprocess: [1, 2]\n", "preprocess: must be a map"},
         BadSpec{"search:\n", "search.spec: required"},
         BadSpec{"- a\n- b\n", "the spec must be a YAML map"},
-        BadSpec{"preprocess: {input: corpus, output: d\n", "not valid YAML"}),
+        BadSpec{"preprocess: {input: corpus, output: d\n", "line 2: YAML syntax error"},
+        // One key written twice: refused naming both lines, not "the first one wins".
+        BadSpec{"name: a\npreprocess: {input: corpus, output: d}\nname: b\n", "line 3: name: is given twice (first at line 1"},
+        BadSpec{"preprocess: {input: corpus, output: d, resources: {ntasks-per-node: 2, ntasks_per_node: 3}}\n",
+                "line 1: preprocess.resources.ntasks_per_node: is given twice (first as ntasks-per-node at line 1"},
+        BadSpec{"env: &e {A: 1}\npreprocess: {input: corpus, output: d}\n", "line 1: env: uses an anchor or alias"}),
     // Test names from the key the message must name: "07_preprocess_resources_qos".
     [](const ::testing::TestParamInfo<BadSpec>& info) {
       std::string name = std::to_string(info.index);
