@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "config/yaml_json.h"
 #include "config/yaml_reader.h"
 
 namespace genre::train {
@@ -279,26 +280,6 @@ J nested(const TrainConfig& c) {
   return out;
 }
 
-YAML::Node to_yaml_node(const nlohmann::ordered_json& j) {
-  using json = nlohmann::ordered_json;
-  YAML::Node n;
-  switch (j.type()) {
-    case json::value_t::object:
-      for (const auto& [k, v] : j.items()) n[k] = to_yaml_node(v);
-      return n;
-    case json::value_t::array:
-      n = YAML::Node(YAML::NodeType::Sequence);
-      for (const auto& v : j) n.push_back(to_yaml_node(v));
-      return n;
-    case json::value_t::string: return YAML::Node(j.get<std::string>());
-    case json::value_t::boolean: return YAML::Node(j.get<bool>());
-    case json::value_t::number_integer: return YAML::Node(j.get<std::int64_t>());
-    case json::value_t::number_unsigned: return YAML::Node(j.get<std::uint64_t>());
-    case json::value_t::number_float: return YAML::Node(j.get<double>());
-    default: return YAML::Node(YAML::NodeType::Null);
-  }
-}
-
 }  // namespace
 
 const std::vector<FieldDoc>& config_fields() {
@@ -404,11 +385,7 @@ TrainConfig config_from_json(const json& j, const std::string& origin) {
   return c;
 }
 
-std::string to_yaml(const TrainConfig& c) {
-  YAML::Emitter out;
-  out << to_yaml_node(nested<nlohmann::ordered_json>(c));
-  return std::string(out.c_str()) + "\n";
-}
+std::string to_yaml(const TrainConfig& c) { return config::json_to_yaml(nested<nlohmann::ordered_json>(c)); }
 
 json get_value(const TrainConfig& c, const std::string& key) {
   const Field* f = find_field(key);

@@ -7,12 +7,14 @@
 
 #include "common/error.h"
 #include "config/alias_bomb.h"
+#include "config/yaml_json.h"
 #include "search/spec.h"
-#include "search/yaml_json.h"
 #include "support/test_support.h"
 
 using namespace genre;
 using namespace genre::search;
+using genre::config::json_to_yaml;
+using genre::config::yaml_to_json;
 
 namespace {
 

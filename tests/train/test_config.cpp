@@ -128,11 +128,13 @@ TEST(Config, RoundTripsThroughYamlAndJson) {
   c.optim.lr = 1e-4;
   c.train.seed = 1234567890123ULL;
   c.schedule.name = "cosine";
+  c.description = "1e5";  // text that reads as a number unquoted: the emitter quotes it
   const TrainConfig from_json = config_from_json(to_json(c), "test");
   EXPECT_EQ(to_json(from_json), to_json(c));
   TrainConfig from_yaml;
   apply_yaml(from_yaml, YAML::Load(to_yaml(c)), "yaml");
   EXPECT_EQ(to_json(from_yaml), to_json(c));
+  EXPECT_LT(to_yaml(c).find("model:"), to_yaml(c).find("optim:")) << "sections in their declared order";
   EXPECT_EQ(get_value(c, "optim.lr").get<double>(), 1e-4);
 }
 
