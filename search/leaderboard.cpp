@@ -10,13 +10,13 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "config/yaml_json.h"
 #include "search/json_values.h"
 #include "search/journal.h"
 #include "search/report_adaptive.h"
 #include "search/report_html.h"
 #include "search/run_layout.h"
 #include "search/spec.h"
-#include "search/yaml_json.h"
 
 namespace genre::search {
 
@@ -202,10 +202,12 @@ std::string leaderboard_text(const Leaderboard& lb, std::size_t max_rows) {
 std::string best_yaml(const Leaderboard& lb) {
   if (!lb.best()) return "";
   const auto& t = lb.best()->trial;
-  std::string head = "# Best trial of sweep " + lb.name + ": trial " + std::to_string(t.id) + ", " + lb.metric + " " +
-                     fixed(lb.best()->value, 4) + " at epoch " + std::to_string(lb.best()->best_epoch) + ".\n" +
-                     "# Its full training config: genre train --config best.yaml ...\n";
-  return head + json_to_yaml(t.config);
+  // The sweep's name is the user's text: yaml_comment keeps a newline in it
+  // from ending the comment and writing keys of its own (#13.11).
+  return config::yaml_comment("Best trial of sweep " + lb.name + ": trial " + std::to_string(t.id) + ", " + lb.metric + " " +
+                              fixed(lb.best()->value, 4) + " at epoch " + std::to_string(lb.best()->best_epoch) + ".\n" +
+                              "Its full training config: genre train --config best.yaml ...") +
+         config::json_to_yaml(t.config);
 }
 
 SweepState load_sweep(const std::filesystem::path& run_dir) {

@@ -8,10 +8,12 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "config/yaml_json.h"
 #include "search/test_functions.h"
-#include "search/yaml_json.h"
 
 namespace genre::search {
+
+using config::json_to_yaml;
 
 namespace {
 

@@ -7,9 +7,11 @@
 #include <set>
 
 #include "common/error.h"
-#include "search/yaml_json.h"
+#include "config/yaml_json.h"
 
 namespace genre::search {
+
+using config::yaml_to_json;
 
 namespace {
 

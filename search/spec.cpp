@@ -10,7 +10,9 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "search/yaml_json.h"
+#include "common/file_io.h"
+#include "config/yaml_json.h"
+#include "config/yaml_reader.h"
 
 namespace genre::search {
 
@@ -31,7 +33,7 @@ std::string text(const YAML::Node& n, const std::string& key) {
 }
 
 std::int64_t integer(const YAML::Node& n, const std::string& key, std::int64_t lo, std::int64_t hi) {
-  const auto v = n.IsScalar() ? yaml_to_json(n, key) : nlohmann::json();
+  const auto v = n.IsScalar() ? config::yaml_to_json(n, key) : nlohmann::json();
   if (!v.is_number_integer()) bad(key, "must be an integer (got " + show(n) + ")");
   const auto i = v.get<std::int64_t>();
   if (i < lo || i > hi)
@@ -111,19 +113,23 @@ nlohmann::json nest_dotted(const nlohmann::json& j) {
 }
 
 nlohmann::json parse_base(const YAML::Node& n, const std::filesystem::path& dir, const std::string& key = "base") {
-  if (n.IsMap()) return nest_dotted(yaml_to_json(n, key));
+  if (n.IsMap()) return nest_dotted(config::yaml_to_json(n, key));
   if (!n.IsScalar()) bad(key, "must be a mapping (the training config) or the path of a training job file");
   const std::filesystem::path file = dir / n.Scalar();
+  std::string text;
+  try {
+    text = read_file(file);
+  } catch (const Error&) {
+    bad(key, "cannot read '" + file.string() + "'");
+  }
   YAML::Node doc;
   try {
-    doc = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    bad(key, "cannot read '" + file.string() + "'");
-  } catch (const YAML::Exception& e) {
-    bad(key, file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    doc = config::read_yaml(text, file.string());
+  } catch (const UsageError& e) {
+    bad(key, e.what());
   }
   if (!doc.IsMap()) bad(key, "'" + file.string() + "' does not hold a mapping");
-  return nest_dotted(yaml_to_json(doc, key));
+  return nest_dotted(config::yaml_to_json(doc, key));
 }
 
 // base_for_model: {mlp: ..., cnn: ..., resnet: ...}, each like base.
@@ -144,13 +150,13 @@ std::map<std::string, nlohmann::json> parse_base_for_model(const YAML::Node& n, 
 
 // ---- Adaptive search (issue 14): the parse lines of its keys. ----
 bool boolean(const YAML::Node& n, const std::string& key) {
-  const auto v = n.IsScalar() ? yaml_to_json(n, key) : nlohmann::json();
+  const auto v = n.IsScalar() ? config::yaml_to_json(n, key) : nlohmann::json();
   if (!v.is_boolean()) bad(key, "must be true or false (got " + show(n) + ")");
   return v.get<bool>();
 }
 
 double real(const YAML::Node& n, const std::string& key) {
-  const auto v = n.IsScalar() ? yaml_to_json(n, key) : nlohmann::json();
+  const auto v = n.IsScalar() ? config::yaml_to_json(n, key) : nlohmann::json();
   if (!v.is_number()) bad(key, "must be a number (got " + show(n) + ")");
   return v.get<double>();
 }
@@ -345,13 +351,7 @@ nlohmann::json SweepSpec::trial_config(const nlohmann::json& params) const {
 
 SweepSpec parse_spec_text(const std::string& yaml, const std::string& origin, const std::filesystem::path& dir) {
   try {
-    YAML::Node root;
-    try {
-      root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-      throw UsageError("line " + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
-    }
-    SweepSpec s = parse(root, dir);
+    SweepSpec s = parse(config::read_yaml(yaml, ""), dir);
     s.origin = origin;
     return s;
   } catch (const UsageError& e) {
@@ -403,10 +403,10 @@ const nlohmann::json* find_dotted(const nlohmann::json& config, const std::strin
 }
 
 std::string self_contained(const std::string& yaml, const SweepSpec& spec) {
-  YAML::Node root = YAML::Load(yaml);
+  YAML::Node root = config::read_yaml(yaml, spec.origin);
   bool changed = false;
   if (root["base"] && root["base"].IsScalar()) {
-    root["base"] = YAML::Load(json_to_yaml(spec.base));
+    root["base"] = config::read_yaml(config::json_to_yaml(spec.base), spec.origin);
     changed = true;
   }
   if (root["base_for_model"] && root["base_for_model"].IsMap()) {
@@ -414,14 +414,14 @@ std::string self_contained(const std::string& yaml, const SweepSpec& spec) {
     for (auto entry : root["base_for_model"])
       if (entry.second.IsScalar()) {
         root["base_for_model"][entry.first.as<std::string>()] =
-            YAML::Load(json_to_yaml(spec.base_for_model.at(entry.first.as<std::string>())));
+            config::read_yaml(config::json_to_yaml(spec.base_for_model.at(entry.first.as<std::string>())), spec.origin);
         changed = true;
       }
   }
   if (!changed) return yaml;
   YAML::Emitter out;
   out << root;
-  return "# " + spec.origin + ", with the training configs it names inlined (--resume reads this copy)\n" +
+  return config::yaml_comment(spec.origin + ", with the training configs it names inlined (--resume reads this copy)") +
          out.c_str() + "\n";
 }
 

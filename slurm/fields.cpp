@@ -91,13 +91,20 @@ void check_plain_text(const std::string& key, const std::string& value) {
 void check_env_name(const std::string& key, const std::string& value) {
   static const std::regex re("[A-Za-z_][A-Za-z0-9_]{0,127}");
   check_regex(key, value, re, "is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
-  // Variables that make bash or the loader run code of their choosing, and
-  // Slurm's own, which the script reads (a SLURM_JOB_ID of the spec's would
-  // make it requeue or signal another job).
+  // Variables that choose the code a job runs: bash's start-up and parsing
+  // hooks, the command search path, every one of the dynamic loader's
+  // (LD_LIBRARY_PATH picks the libraries, LD_PRELOAD/LD_AUDIT inject one),
+  // glibc's iconv modules, and the program Open MPI's mpirun starts remote
+  // daemons with; and Slurm's own, which the script reads (a SLURM_JOB_ID of
+  // the spec's would make it requeue or signal another job).
   static const std::regex reserved(
-      "BASH_ENV|ENV|SHELLOPTS|BASHOPTS|IFS|PS4|PROMPT_COMMAND|CDPATH|GLOBIGNORE|LD_PRELOAD|LD_AUDIT|SLURM_.*");
+      "BASH_ENV|ENV|SHELLOPTS|BASHOPTS|IFS|PS4|PROMPT_COMMAND|CDPATH|GLOBIGNORE|PATH|LD_.*|GCONV_PATH|"
+      "OMPI_MCA_(plm|orte)_rsh_agent|SLURM_.*");
   if (std::regex_match(value, reserved))
-    reject(key, value, "may not be set by a spec (it changes how the job's shell, loader or Slurm behave)");
+    reject(key, value, "may not be set by a spec (it changes how the job's shell, loader, MPI or Slurm behave)");
+  // The script's own variable holding the binary, assigned before the
+  // exports: a spec's `genre` would replace the program of every job.
+  if (value == "genre") reject(key, value, "may not be set by a spec (it is the script's binary; set the spec's genre: key)");
 }
 
 void check_module_name(const std::string& key, const std::string& value) {

@@ -37,8 +37,9 @@ void check_header_path(const std::string& key, const std::string& value);
 void check_plain_text(const std::string& key, const std::string& value);
 
 // An environment variable name: [A-Za-z_][A-Za-z0-9_]*, and none of those
-// that make bash or the loader run code (BASH_ENV, LD_PRELOAD, ...) or that
-// Slurm sets (SLURM_*).
+// that choose what code runs (bash's BASH_ENV, ENV, ...; PATH; LD_*;
+// GCONV_PATH; OMPI_MCA_plm_rsh_agent), that Slurm sets (SLURM_*), or the
+// script's own `genre`.
 void check_env_name(const std::string& key, const std::string& value);
 
 // A module name for `module load`: letters, digits, . _ - / + :

@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <unistd.h>
 
 #include "common/error.h"
+#include "config/yaml_reader.h"
 #include "slurm/fields.h"
 
 namespace genre::slurm {
@@ -40,6 +42,7 @@ class MapReader {
  public:
   MapReader(YAML::Node node, std::string prefix) : node_(std::move(node)), prefix_(std::move(prefix)) {
     if (node_ && !node_.IsNull() && !node_.IsMap()) throw UsageError(where() + "must be a map of keys");
+    refuse_two_spellings();
   }
 
   std::optional<std::string> text(const std::string& key) {
@@ -123,6 +126,20 @@ class MapReader {
 
  private:
   std::string where() const { return prefix_.empty() ? "" : prefix_ + ": "; }
+
+  // read_yaml refused a key written twice; ntasks-per-node beside
+  // ntasks_per_node is the same key twice too, and find() would take the first.
+  void refuse_two_spellings() const {
+    if (!node_ || !node_.IsMap()) return;
+    std::map<std::string, YAML::Node> seen;
+    for (const auto& kv : node_) {
+      const auto [first, fresh] = seen.emplace(normal_key(kv.first.Scalar()), kv.first);
+      if (!fresh)
+        throw UsageError(config::line_of(kv.first.Mark()) + path(kv.first.Scalar()) + ": is given twice (first as " +
+                         first->second.Scalar() + (first->second.Mark().is_null() ? "" : " at line " + std::to_string(first->second.Mark().line + 1)) +
+                         "; - and _ spell the same key)");
+    }
+  }
 
   YAML::Node find(const std::string& key) {
     read_.insert(normal_key(key));
@@ -380,12 +397,7 @@ JobSpec parse(const YAML::Node& root, const std::string& origin, const SpecConte
 }  // namespace
 
 JobSpec parse_job_spec(const std::string& yaml, const std::string& origin, const SpecContext& context) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml);
-  } catch (const YAML::Exception& e) {
-    throw UsageError(origin + ": not valid YAML: " + e.what());
-  }
+  const YAML::Node root = config::read_yaml(yaml, origin);
   try {
     return parse(root, origin, context);
   } catch (const UsageError& e) {

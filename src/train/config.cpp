@@ -6,9 +6,12 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "common/error.h"
+#include "config/yaml_json.h"
+#include "config/yaml_reader.h"
 
 namespace genre::train {
 
@@ -233,18 +236,25 @@ std::string keys_in(const std::string& section) {
 
 std::string where(const std::string& origin) { return origin.empty() ? "" : origin + ": "; }
 
-void walk(TrainConfig& c, const YAML::Node& node, const std::string& prefix, const std::string& origin) {
+// `seen`: the fields set so far with their lines, since `train.epochs: 5`
+// beside `train: {epochs: 7}` is one key given twice, which YAML cannot see.
+void walk(TrainConfig& c, const YAML::Node& node, const std::string& prefix, const std::string& origin,
+          std::map<std::string, YAML::Mark>& seen) {
   for (const auto& entry : node) {
     const std::string name = entry.first.as<std::string>();
     const std::string key = prefix.empty() ? name : prefix + "." + name;
     if (find_field(key)) {
+      if (const auto [first, fresh] = seen.emplace(key, entry.first.Mark()); !fresh)
+        throw UsageError(where(origin) + config::line_of(entry.first.Mark()) + key + ": is given twice (first " +
+                         (first->second.is_null() ? "" : "at line " + std::to_string(first->second.line + 1) + ", ") +
+                         "once dotted, once nested)");
       set_value(c, key, entry.second);
       continue;
     }
     if (is_section(key)) {
       if (!entry.second.IsMap())
         throw UsageError(where(origin) + key + ": is a section (" + keys_in(key) + "), got " + text_of(entry.second));
-      walk(c, entry.second, key, origin);
+      walk(c, entry.second, key, origin, seen);
       continue;
     }
     const auto dot = key.rfind('.');
@@ -268,26 +278,6 @@ J nested(const TrainConfig& c) {
       out[key.substr(0, dot)][key.substr(dot + 1)] = f.get(c);
   }
   return out;
-}
-
-YAML::Node to_yaml_node(const nlohmann::ordered_json& j) {
-  using json = nlohmann::ordered_json;
-  YAML::Node n;
-  switch (j.type()) {
-    case json::value_t::object:
-      for (const auto& [k, v] : j.items()) n[k] = to_yaml_node(v);
-      return n;
-    case json::value_t::array:
-      n = YAML::Node(YAML::NodeType::Sequence);
-      for (const auto& v : j) n.push_back(to_yaml_node(v));
-      return n;
-    case json::value_t::string: return YAML::Node(j.get<std::string>());
-    case json::value_t::boolean: return YAML::Node(j.get<bool>());
-    case json::value_t::number_integer: return YAML::Node(j.get<std::int64_t>());
-    case json::value_t::number_unsigned: return YAML::Node(j.get<std::uint64_t>());
-    case json::value_t::number_float: return YAML::Node(j.get<double>());
-    default: return YAML::Node(YAML::NodeType::Null);
-  }
 }
 
 }  // namespace
@@ -320,7 +310,8 @@ void set_value(TrainConfig& c, const std::string& key, const YAML::Node& value) 
 void apply_yaml(TrainConfig& c, const YAML::Node& root, const std::string& origin) {
   if (!root || root.IsNull()) return;
   if (!root.IsMap()) throw UsageError(where(origin) + "a training config is a YAML mapping, got " + text_of(root));
-  walk(c, root, "", origin);
+  std::map<std::string, YAML::Mark> seen;
+  walk(c, root, "", origin, seen);
 }
 
 void apply_override(TrainConfig& c, const std::string& assignment) {
@@ -330,9 +321,9 @@ void apply_override(TrainConfig& c, const std::string& assignment) {
   const std::string key = assignment.substr(0, eq);
   YAML::Node value;
   try {
-    value = YAML::Load(assignment.substr(eq + 1));
-  } catch (const YAML::Exception& e) {
-    throw UsageError("--set " + key + ": cannot read the value as YAML: " + e.msg);
+    value = config::read_yaml(assignment.substr(eq + 1), "");
+  } catch (const UsageError& e) {
+    throw UsageError("--set " + key + ": cannot read the value as YAML: " + e.what());
   }
   try {
     set_value(c, key, value);
@@ -367,13 +358,9 @@ TrainConfig load_config(const std::filesystem::path& file, const std::vector<std
   if (!file.empty()) {
     std::ifstream in(file);
     if (!in) throw UsageError("cannot read the training config " + file.string());
-    YAML::Node root;
-    try {
-      root = YAML::Load(in);
-    } catch (const YAML::Exception& e) {
-      throw UsageError(file.string() + ": not valid YAML: " + e.what());
-    }
-    apply_yaml(c, root, file.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    apply_yaml(c, config::read_yaml(text.str(), file.string()), file.string());
   }
   for (const auto& o : overrides) apply_override(c, o);
   try {
@@ -389,7 +376,7 @@ json to_json(const TrainConfig& c) { return nested<json>(c); }
 
 TrainConfig config_from_json(const json& j, const std::string& origin) {
   TrainConfig c;
-  apply_yaml(c, YAML::Load(j.dump()), origin);  // JSON is YAML
+  apply_yaml(c, config::read_yaml(j.dump(), origin), origin);  // JSON is YAML
   try {
     validate(c);
   } catch (const UsageError&) {
@@ -398,11 +385,7 @@ TrainConfig config_from_json(const json& j, const std::string& origin) {
   return c;
 }
 
-std::string to_yaml(const TrainConfig& c) {
-  YAML::Emitter out;
-  out << to_yaml_node(nested<nlohmann::ordered_json>(c));
-  return std::string(out.c_str()) + "\n";
-}
+std::string to_yaml(const TrainConfig& c) { return config::json_to_yaml(nested<nlohmann::ordered_json>(c)); }
 
 json get_value(const TrainConfig& c, const std::string& key) {
   const Field* f = find_field(key);

@@ -6,13 +6,16 @@
 #include <regex>
 
 #include "common/error.h"
+#include "config/yaml_json.h"
+#include "config/yaml_reader.h"
 #include "search/leaderboard.h"
 #include "search/sweep.h"
-#include "search/yaml_json.h"
 #include "support/test_support.h"
+#include "train/config.h"
 
 using namespace genre;
 using namespace genre::search;
+using genre::config::yaml_to_json;
 
 namespace {
 
@@ -81,6 +84,25 @@ TEST(Leaderboard, BestYamlIsTheBestTrialsFullConfig) {
   const std::string y = best_yaml(make_leaderboard(state));
   EXPECT_EQ(y.rfind("# Best trial of sweep hand: trial 3", 0), 0u) << y;
   EXPECT_EQ(yaml_to_json(YAML::Load(y), ""), state.trials[3].config);
+}
+
+// #13.11: a sweep name holding a newline wrote `train: {seed: 999}` into
+// best.yaml as a key, which `genre train --config best.yaml` then used.
+TEST(Leaderboard, ASweepNameCannotWriteKeysIntoBestYaml) {
+  genre::test::TempDir d;
+  const std::string injected = "x\ntrain: {seed: 999}";
+  genre::test::write_file(d / "journal.jsonl",
+                          std::regex_replace(kJournal, std::regex("\"name\":\"hand\""),
+                                             "\"name\":" + nlohmann::json(injected).dump()));
+  const SweepState state = load_sweep(d.path());
+  ASSERT_EQ(state.sweep["name"], injected);
+  render_run(d.path(), 10);
+  const std::string y = genre::test::read_file(d / "best.yaml");
+  EXPECT_EQ(y.rfind("# Best trial of sweep x\n# train: {seed: 999}: trial 3", 0), 0u) << y;
+  EXPECT_EQ(yaml_to_json(genre::config::read_yaml(y, "best.yaml"), ""), state.trials[3].config) << y;
+  EXPECT_EQ(genre::train::load_config(d / "best.yaml", {}).train.seed, genre::train::TrainConfig{}.train.seed);
+  // A carriage return, which YAML also reads as a line break, is written escaped.
+  EXPECT_EQ(genre::config::yaml_comment("a\rb: 1\xe2\x80\xa8" "c"), "# a\\rb: 1\\u2028c\n");
 }
 
 TEST(Leaderboard, WritesSelfContainedFilesAndRendersAgainTheSame) {

@@ -1,14 +1,20 @@
 // Sweep specs: the W&B vocabulary parsed into SweepSpec, and every malformed
 // spec rejected with the key and the problem.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <chrono>
 
 #include "common/error.h"
+#include "config/alias_bomb.h"
+#include "config/yaml_json.h"
 #include "search/spec.h"
-#include "search/yaml_json.h"
 #include "support/test_support.h"
 
 using namespace genre;
 using namespace genre::search;
+using genre::config::json_to_yaml;
+using genre::config::yaml_to_json;
 
 namespace {
 
@@ -255,6 +261,10 @@ TEST(SweepSpec, MalformedSpecsNameTheKeyAndTheProblem) {
       {"method: grid\nparameters: {a: {values: [1]}, a.b: {values: [2]}}\n",
        "parameters.a.b: lies inside parameters.a"},
       {"method: [grid\n", "spec.yaml: line 2: YAML syntax error"},
+      {"method: grid\nparameters: {a: {values: [1]}}\nmethod: random\n",
+       "spec.yaml: line 3: method: is given twice (first at line 1"},
+      {"method: grid\nparameters: {a: {values: [1]}, b: {values: [1]}, a: {values: [2]}}\n",
+       "spec.yaml: line 2: parameters.a: is given twice"},
       {"- a\n- b\n", "a sweep spec must be a mapping"},
   };
   for (const auto& c : cases) {
@@ -262,6 +272,36 @@ TEST(SweepSpec, MalformedSpecsNameTheKeyAndTheProblem) {
     EXPECT_NE(e.find(c.expected), std::string::npos) << "spec:\n" << c.yaml << "message: " << e;
     EXPECT_EQ(e.rfind("spec.yaml: ", 0), 0u) << "every message starts with the file: " << e;
   }
+}
+
+// #13.8: 533 bytes of aliases grew past a gigabyte in `genre search --plan`.
+TEST(SweepSpec, AnAliasBombIsRefusedAtOnceInBoundedMemory) {
+  rusage before{}, after{};
+  getrusage(RUSAGE_SELF, &before);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string e = error_of("method: grid\n" + genre::config::test::alias_bomb("p") +
+                                 "parameters: {x: {values: *i}}\n");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  getrusage(RUSAGE_SELF, &after);
+  EXPECT_EQ(e.rfind("spec.yaml: line 2: pa: uses an anchor or alias", 0), 0u) << e;
+  EXPECT_LT(seconds, 0.5);
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 16 * 1024) << "kB";
+}
+
+TEST(SweepSpec, DeepNestingAndRepeatedKeysOfABaseFileNameTheirLine) {
+  std::string deep = "method: grid\nparameters: {x: {values: [";
+  for (int i = 0; i < 100; ++i) deep += "[";
+  const std::string e = error_of(deep + std::string(101, ']') + "}}\n");
+  EXPECT_EQ(e.rfind("spec.yaml: line 2: parameters.x.values[0][0]", 0), 0u) << e;
+  EXPECT_NE(e.find("nests deeper than 64"), std::string::npos) << e;
+
+  genre::test::TempDir d;
+  genre::test::write_file(d / "seed.yaml", "model: {name: cnn}\ntrain: {epochs: 5}\nmodel: {name: mlp}\n");
+  genre::test::write_file(d / "sweep.yaml", "method: grid\nbase: seed.yaml\nparameters: {x: {value: 1}}\n");
+  const std::string b = genre::test::error_of([&] { parse_spec_file(d / "sweep.yaml"); });
+  EXPECT_NE(b.find("sweep.yaml: base: " + (d / "seed.yaml").string() + ": line 3: model: is given twice (first at line 1"),
+            std::string::npos)
+      << b;
 }
 
 TEST(YamlJson, TypesScalarsByTheCoreSchemaAndRoundTrips) {

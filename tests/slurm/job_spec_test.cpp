@@ -135,11 +135,25 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"env: {BASH_ENV: /tmp/x.sh}\npreprocess: {input: corpus, output: d}\n", "env.BASH_ENV: 'BASH_ENV' may not be set"},
         BadSpec{"env: {LD_PRELOAD: x.so}\npreprocess: {input: corpus, output: d}\n", "env.LD_PRELOAD: 'LD_PRELOAD' may not"},
         BadSpec{"env: {SLURM_JOB_ID: 1}\npreprocess: {input: corpus, output: d}\n", "env.SLURM_JOB_ID: 'SLURM_JOB_ID' may not"},
+        // #13.10: each of these replaced the program or its libraries in every rendered script.
+        BadSpec{"env: {genre: /x/evil.sh}\npreprocess: {input: corpus, output: d}\n", "env.genre: 'genre' may not be set"},
+        BadSpec{"env: {PATH: /x}\npreprocess: {input: corpus, output: d}\n", "env.PATH: 'PATH' may not be set"},
+        BadSpec{"env: {LD_LIBRARY_PATH: /x}\npreprocess: {input: corpus, output: d}\n",
+                "env.LD_LIBRARY_PATH: 'LD_LIBRARY_PATH' may not be set"},
+        BadSpec{"env: {LD_BIND_NOW: 1}\npreprocess: {input: corpus, output: d}\n", "env.LD_BIND_NOW: 'LD_BIND_NOW' may not"},
+        BadSpec{"env: {GCONV_PATH: /x}\npreprocess: {input: corpus, output: d}\n", "env.GCONV_PATH: 'GCONV_PATH' may not"},
+        BadSpec{"env: {OMPI_MCA_plm_rsh_agent: /x/evil.sh}\npreprocess: {input: corpus, output: d}\n",
+                "env.OMPI_MCA_plm_rsh_agent: 'OMPI_MCA_plm_rsh_agent' may not"},
         BadSpec{"genre: /nonexistent/genre\npreprocess: {input: corpus, output: d}\n", "genre: /nonexistent/genre does not"},
         BadSpec{"preprocess: [1, 2]\n", "preprocess: must be a map"},
         BadSpec{"search:\n", "search.spec: required"},
         BadSpec{"- a\n- b\n", "the spec must be a YAML map"},
-        BadSpec{"preprocess: {input: corpus, output: d\n", "not valid YAML"}),
+        BadSpec{"preprocess: {input: corpus, output: d\n", "line 2: YAML syntax error"},
+        // One key written twice: refused naming both lines, not "the first one wins".
+        BadSpec{"name: a\npreprocess: {input: corpus, output: d}\nname: b\n", "line 3: name: is given twice (first at line 1"},
+        BadSpec{"preprocess: {input: corpus, output: d, resources: {ntasks-per-node: 2, ntasks_per_node: 3}}\n",
+                "line 1: preprocess.resources.ntasks_per_node: is given twice (first as ntasks-per-node at line 1"},
+        BadSpec{"env: &e {A: 1}\npreprocess: {input: corpus, output: d}\n", "line 1: env: uses an anchor or alias"}),
     // Test names from the key the message must name: "07_preprocess_resources_qos".
     [](const ::testing::TestParamInfo<BadSpec>& info) {
       std::string name = std::to_string(info.index);

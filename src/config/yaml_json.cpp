@@ -1,12 +1,13 @@
-#include "search/yaml_json.h"
+#include "config/yaml_json.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <regex>
 
 #include "common/error.h"
 
-namespace genre::search {
+namespace genre::config {
 
 namespace {
 
@@ -37,9 +38,11 @@ nlohmann::json plain_scalar(const std::string& s) {
 
 bool reads_as_non_string(const std::string& s) { return !plain_scalar(s).is_string(); }
 
-void emit(YAML::Emitter& out, const nlohmann::json& v) {
+template <class Json>
+void emit(YAML::Emitter& out, const Json& v) {
+  using value_t = nlohmann::json::value_t;
   switch (v.type()) {
-    case nlohmann::json::value_t::object:
+    case value_t::object:
       out << YAML::BeginMap;
       for (const auto& [k, x] : v.items()) {
         out << YAML::Key << k << YAML::Value;
@@ -47,7 +50,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& v) {
       }
       out << YAML::EndMap;
       break;
-    case nlohmann::json::value_t::array: {
+    case value_t::array: {
       // Short lists of scalars read best inline: [256, 128, 64].
       bool scalars = v.size() <= 16;
       for (const auto& x : v) scalars = scalars && !x.is_structured();
@@ -57,23 +60,23 @@ void emit(YAML::Emitter& out, const nlohmann::json& v) {
       out << YAML::EndSeq;
       break;
     }
-    case nlohmann::json::value_t::string: {
-      const auto& s = v.get_ref<const std::string&>();
+    case value_t::string: {
+      const auto& s = v.template get_ref<const std::string&>();
       if (reads_as_non_string(s)) out << YAML::DoubleQuoted;
       out << s;
       break;
     }
-    case nlohmann::json::value_t::boolean:
-      out << (v.get<bool>() ? "true" : "false");
+    case value_t::boolean:
+      out << (v.template get<bool>() ? "true" : "false");
       break;
-    case nlohmann::json::value_t::number_integer:
-      out << v.get<std::int64_t>();
+    case value_t::number_integer:
+      out << v.template get<std::int64_t>();
       break;
-    case nlohmann::json::value_t::number_unsigned:
-      out << v.get<std::uint64_t>();
+    case value_t::number_unsigned:
+      out << v.template get<std::uint64_t>();
       break;
-    case nlohmann::json::value_t::number_float:
-      out << yaml_double(v.get<double>());
+    case value_t::number_float:
+      out << yaml_double(v.template get<double>());
       break;
     default:
       out << YAML::Null;
@@ -116,6 +119,35 @@ std::string json_to_yaml(const nlohmann::json& value) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::string json_to_yaml(const nlohmann::ordered_json& value) {
+  YAML::Emitter out;
+  emit(out, value);
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string yaml_comment(const std::string& text) {
+  std::string out = "# ";
+  char hex[8];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool nel = c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x85;
+    const bool separator = c == 0xe2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+                           (static_cast<unsigned char>(text[i + 2]) == 0xa8 || static_cast<unsigned char>(text[i + 2]) == 0xa9);
+    if (c == '\n') {
+      out += "\n# ";
+    } else if (nel || separator) {
+      out += nel ? "\\u0085" : static_cast<unsigned char>(text[i + 2]) == 0xa8 ? "\\u2028" : "\\u2029";
+      i += nel ? 1 : 2;
+    } else if (c < 0x20 || c == 0x7f) {
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += c == '\r' ? "\\r" : c == '\t' ? "\\t" : hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\n";
+}
+
 std::string yaml_double(double v) {
   if (std::isnan(v)) return ".nan";
   if (std::isinf(v)) return v < 0 ? "-.inf" : ".inf";
@@ -126,4 +158,4 @@ std::string yaml_double(double v) {
   return s;
 }
 
-}  // namespace genre::search
+}  // namespace genre::config
