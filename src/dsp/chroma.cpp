@@ -107,18 +107,29 @@ std::vector<float> chroma_filterbank(int sample_rate, int n_fft, double tuning, 
 }
 
 Tuning estimate_tuning(const float* power, std::size_t frames, int sample_rate, int n_fft) {
-  const std::size_t nb = static_cast<std::size_t>(n_fft) / 2 + 1;
+  TuningEstimator estimator(sample_rate, n_fft);
+  estimator.add(power, frames);
+  return estimator.result();
+}
+
+TuningEstimator::TuningEstimator(int sample_rate, int n_fft)
+    : sample_rate_(sample_rate), n_fft_(n_fft), bins_(static_cast<std::size_t>(n_fft) / 2 + 1) {
   const std::vector<double> freq = fft_frequencies(sample_rate, n_fft);
   const double fmax = std::min(kPipFmax, static_cast<double>(sample_rate) / 2.0);
-  std::size_t k_lo = 0, k_hi = 0;
-  while (k_lo < nb && !(freq[k_lo] >= kPipFmin)) ++k_lo;
-  k_hi = k_lo;
-  while (k_hi < nb && freq[k_hi] < fmax) ++k_hi;
+  while (k_lo_ < bins_ && !(freq[k_lo_] >= kPipFmin)) ++k_lo_;
+  k_hi_ = k_lo_;
+  while (k_hi_ < bins_ && freq[k_hi_] < fmax) ++k_hi_;
+  thresholded_.assign(bins_, 0.0f);
+}
 
-  std::vector<float> thresholded(nb, 0.0f), pitches, mags;
+void TuningEstimator::add(const float* power, std::size_t frames) {
   for (std::size_t t = 0; t < frames; ++t)
-    frame_peaks(power + t * nb, nb, k_lo, k_hi, sample_rate, n_fft, thresholded, pitches, mags);
+    frame_peaks(power + t * bins_, bins_, k_lo_, k_hi_, sample_rate_, n_fft_, thresholded_, pitches_, mags_);
+}
 
+Tuning TuningEstimator::result() const {
+  const std::vector<float>& pitches = pitches_;
+  const std::vector<float>& mags = mags_;
   // Median magnitude of the pitched peaks (numpy: mean of the two middle
   // values, in float32, for an even count).
   std::vector<float> pitched;

@@ -34,6 +34,23 @@ struct Tuning {
 // No peak at all gives 0.0 (librosa warns and returns 0.0 too).
 Tuning estimate_tuning(const float* power, std::size_t frames, int sample_rate, int n_fft);
 
+// estimate_tuning fed block by block, for a spectrogram too long to hold: it
+// keeps only the peaks (a few per frame), and result() equals
+// estimate_tuning of all the frames added, in order.
+class TuningEstimator {
+ public:
+  TuningEstimator(int sample_rate, int n_fft);
+  // power: [frames][n_fft/2 + 1], the next frames of the spectrogram.
+  void add(const float* power, std::size_t frames);
+  Tuning result() const;
+
+ private:
+  int sample_rate_;
+  int n_fft_;
+  std::size_t bins_, k_lo_ = 0, k_hi_ = 0;
+  std::vector<float> thresholded_, pitches_, mags_;
+};
+
 class Chroma {
  public:
   Chroma(int sample_rate, int n_fft, int n_chroma = 12);

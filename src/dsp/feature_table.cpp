@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <string>
 
 #include "common/error.h"
@@ -48,16 +49,32 @@ MeanVar from_sums(double sum, double squares, std::size_t n) {
   return r;
 }
 
-template <class T>
-GENRE_DSP_HOT MeanVar mean_var(const T* x, std::size_t n) {
+// Sums of x and x^2 over values added in pieces: the mean and variance of a
+// signal analysed block by block.
+struct Moments {
   double sum = 0.0, squares = 0.0;
-#pragma omp simd reduction(+ : sum, squares)
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto v = static_cast<double>(x[i]);
-    sum += v;
-    squares += v * v;
+  std::size_t count = 0;
+  template <class T>
+  GENRE_DSP_HOT void add(const T* x, std::size_t n) {
+    double s = 0.0, q = 0.0;
+#pragma omp simd reduction(+ : s, q)
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto v = static_cast<double>(x[i]);
+      s += v;
+      q += v * v;
+    }
+    sum += s;
+    squares += q;
+    count += n;
   }
-  return from_sums(sum, squares, n);
+  MeanVar result() const { return from_sums(sum, squares, count); }
+};
+
+template <class T>
+MeanVar mean_var(const T* x, std::size_t n) {
+  Moments m;
+  m.add(x, n);
+  return m.result();
 }
 
 // Column c of a row-major [rows][cols] array.
@@ -86,6 +103,11 @@ TempoParams tempo_params(const StftParams& p) {
 const StftParams& validated(const StftParams& p) {
   if (p.sample_rate < 1) throw UsageError("sample rate must be positive, got " + std::to_string(p.sample_rate));
   return p;
+}
+
+std::size_t checked_block(std::size_t frames) {
+  if (frames < 64) throw UsageError("feature table blocks need at least 64 frames, got " + std::to_string(frames));
+  return frames;
 }
 
 }  // namespace
@@ -119,17 +141,49 @@ const std::vector<std::string>& FeatureTable::columns() {
   return names;
 }
 
-FeatureTable::FeatureTable(const StftParams& stft)
+FeatureTable::FeatureTable(const StftParams& stft, std::size_t block_frames)
     : stft_(validated(stft)),
       mel_(stft.sample_rate, stft.n_fft, kMels),
       dct_(kMels, kMfcc),
       shape_(stft.sample_rate, stft.n_fft),
       chroma_(stft.sample_rate, stft.n_fft),
       tempo_(tempo_params(stft)),
-      hpss_(stft, kHpssKernel) {}
+      hpss_(stft, kHpssKernel),
+      block_frames_(checked_block(block_frames)) {}
 
 void FeatureTable::compute(const float* samples, std::size_t n, float* row) {
   if (n == 0) throw Error("feature table of an empty signal");
+  if (stft_.frames(n) > block_frames_)
+    compute_in_blocks(samples, n, row);
+  else
+    compute_whole(samples, n, row);
+}
+
+double FeatureTable::frame_summaries(const float* samples, std::size_t n, std::size_t nf) {
+  const auto nm = static_cast<std::size_t>(kMels);
+  double clock = thread_seconds();
+  power_to_db(log_mel_.data(), nf * nm, kTopDb);
+  dct_.apply(log_mel_.data(), nf, mfcc_.data());
+  lap(clock, timings_.mfcc);
+
+  const StftParams& p = stft_.params();
+  onset_strength(log_mel_.data(), nf, nm, p.n_fft, p.hop_length, onset_.data());
+  const double tempo = tempo_.estimate(onset_.data(), nf);
+  lap(clock, timings_.tempo);
+
+  const auto frame_length = static_cast<std::size_t>(p.n_fft), hop = static_cast<std::size_t>(p.hop_length);
+  zero_crossing_rate(samples, n, frame_length, hop, zcr_.data());
+  rms(samples, n, frame_length, hop, p.pad_mode, rms_.data());
+  lap(clock, timings_.framewise);
+  return tempo;
+}
+
+struct FeatureTable::RowStats {
+  MeanVar chroma, harmony, perceptr;
+  double tempo = 0;
+};
+
+void FeatureTable::compute_whole(const float* samples, std::size_t n, float* row) {
   const std::size_t nf = stft_.frames(n), nb = stft_.bins();
   const auto nm = static_cast<std::size_t>(kMels);
   const auto nc = static_cast<std::size_t>(kMfcc);
@@ -167,43 +221,135 @@ void FeatureTable::compute(const float* samples, std::size_t n, float* row) {
   }
   lap(clock, timings_.stft);
 
-  power_to_db(log_mel_.data(), nf * nm, kTopDb);
-  dct_.apply(log_mel_.data(), nf, mfcc_.data());
-  lap(clock, timings_.mfcc);
-
-  const StftParams& p = stft_.params();
-  onset_strength(log_mel_.data(), nf, nm, p.n_fft, p.hop_length, onset_.data());
-  const double tempo = tempo_.estimate(onset_.data(), nf);
-  lap(clock, timings_.tempo);
+  RowStats parts;
+  parts.tempo = frame_summaries(samples, n, nf);
+  clock = thread_seconds();
 
   chroma_.compute(power_.data(), nf, chroma_values_.data());
   lap(clock, timings_.chroma);
 
-  const auto frame_length = static_cast<std::size_t>(p.n_fft), hop = static_cast<std::size_t>(p.hop_length);
-  zero_crossing_rate(samples, n, frame_length, hop, zcr_.data());
-  rms(samples, n, frame_length, hop, p.pad_mode, rms_.data());
-  lap(clock, timings_.framewise);
-
   hpss_.separate(spectrum_.data(), magnitude_.data(), nf, samples, n, harmonic_.data(), percussive_.data());
   lap(clock, timings_.hpss);
 
+  parts.chroma = mean_var(chroma_values_.data(), nf * chroma_.n_chroma());
+  parts.harmony = mean_var(harmonic_.data(), n);
+  parts.perceptr = mean_var(percussive_.data(), n);
+  write_row(n, nf, parts, row);
+  lap(clock, timings_.summary);
+}
+
+void FeatureTable::compute_in_blocks(const float* samples, std::size_t n, float* row) {
+  const std::size_t nf = stft_.frames(n), nb = stft_.bins();
+  const auto nm = static_cast<std::size_t>(kMels);
+  const std::size_t hop = stft_.hop();
+  log_mel_.resize(nf * nm);
+  grow(mfcc_, nf * static_cast<std::size_t>(kMfcc));
+  grow(onset_, nf);
+  grow(rms_, nf);
+  grow(centroid_, nf);
+  grow(bandwidth_, nf);
+  grow(rolloff_, nf);
+  grow(zcr_, nf);
+  grow(magnitude_, nb);
+
+  // Pass 1, block by block: mel, spectral shape, the tuning's peaks.
+  double clock = thread_seconds();
+  TuningEstimator tuning(stft_.params().sample_rate, stft_.params().n_fft);
+  for (std::size_t f0 = 0; f0 < nf; f0 += block_frames_) {
+    const std::size_t f1 = std::min(nf, f0 + block_frames_);
+    grow(power_, (f1 - f0) * nb);
+    for (std::size_t t = f0; t < f1; ++t) {
+      const std::complex<double>* x = stft_.frame(samples, n, t);
+      float* power = power_.data() + (t - f0) * nb;
+      power_spectrum(x, nb, power);
+      magnitude_spectrum(x, nb, magnitude_.data());
+      mel_.apply(power, log_mel_.data() + t * nm);
+      const SpectralShape s = shape_.analyze(magnitude_.data());
+      centroid_[t] = s.centroid;
+      bandwidth_[t] = s.bandwidth;
+      rolloff_[t] = s.rolloff;
+    }
+    lap(clock, timings_.stft);
+    tuning.add(power_.data(), f1 - f0);
+    lap(clock, timings_.chroma);
+  }
+
+  RowStats parts;
+  parts.tempo = frame_summaries(samples, n, nf);
+  clock = thread_seconds();
+
+  // Pass 2: chroma with the whole signal's tuning, and HPSS for the samples
+  // each block owns ([f0 hop, f1 hop), the last block to the end), from the
+  // frames around the block that the medians and the inverse STFT read.
+  const Tuning tuned = tuning.result();
+  Moments chroma, harmony, perceptr;
+  for (std::size_t f0 = 0; f0 < nf; f0 += block_frames_) {
+    const std::size_t f1 = std::min(nf, f0 + block_frames_);
+    const std::size_t from = f0 * hop, to = f1 == nf ? n : f1 * hop;
+    auto [c0, c1] = hpss_.context(from, to, nf, n);
+    c0 = std::min(c0, f0);
+    c1 = std::max(c1, f1);
+    grow(power_, (c1 - c0) * nb);
+    grow(magnitude_, (c1 - c0) * nb);
+    grow(spectrum_, (c1 - c0) * nb);
+    for (std::size_t t = c0; t < c1; ++t) {
+      const std::complex<double>* x = stft_.frame(samples, n, t);
+      const std::size_t at = (t - c0) * nb;
+      power_spectrum(x, nb, power_.data() + at);
+      magnitude_spectrum(x, nb, magnitude_.data() + at);
+      for (std::size_t k = 0; k < nb; ++k) spectrum_[at + k] = std::complex<float>(x[k]);
+    }
+    lap(clock, timings_.stft);
+
+    grow(chroma_values_, (f1 - f0) * chroma_.n_chroma());
+    chroma_.compute(power_.data() + (f0 - c0) * nb, f1 - f0, tuned, chroma_values_.data());
+    chroma.add(chroma_values_.data(), (f1 - f0) * chroma_.n_chroma());
+    lap(clock, timings_.chroma);
+
+    grow(harmonic_, to - from);
+    grow(percussive_, to - from);
+    hpss_.harmonic_part(spectrum_.data(), magnitude_.data(), c0, c1 - c0, nf, n, from, to, harmonic_.data());
+    for (std::size_t i = 0; i < to - from; ++i) percussive_[i] = samples[from + i] - harmonic_[i];
+    harmony.add(harmonic_.data(), to - from);
+    perceptr.add(percussive_.data(), to - from);
+    lap(clock, timings_.hpss);
+  }
+  parts.chroma = chroma.result();
+  parts.harmony = harmony.result();
+  parts.perceptr = perceptr.result();
+  write_row(n, nf, parts, row);
+  lap(clock, timings_.summary);
+}
+
+void FeatureTable::write_row(std::size_t n, std::size_t nf, const RowStats& stats, float* row) const {
+  const auto nc = static_cast<std::size_t>(kMfcc);
   std::size_t c = 0;
-  auto put = [&](const MeanVar& mv) {
+  const auto put_mv = [&](const MeanVar& mv) {
     row[c++] = static_cast<float>(mv.mean);
     row[c++] = static_cast<float>(mv.var);
   };
   row[c++] = static_cast<float>(n);
-  put(mean_var(chroma_values_.data(), nf * chroma_.n_chroma()));
-  put(mean_var(rms_.data(), nf));
-  put(mean_var(centroid_.data(), nf));
-  put(mean_var(bandwidth_.data(), nf));
-  put(mean_var(rolloff_.data(), nf));
-  put(mean_var(zcr_.data(), nf));
-  put(mean_var(harmonic_.data(), n));
-  put(mean_var(percussive_.data(), n));
-  row[c++] = static_cast<float>(tempo);
-  for (std::size_t k = 0; k < nc; ++k) put(column_mean_var(mfcc_.data(), nf, nc, k));
-  lap(clock, timings_.summary);
+  put_mv(stats.chroma);
+  put_mv(mean_var(rms_.data(), nf));
+  put_mv(mean_var(centroid_.data(), nf));
+  put_mv(mean_var(bandwidth_.data(), nf));
+  put_mv(mean_var(rolloff_.data(), nf));
+  put_mv(mean_var(zcr_.data(), nf));
+  put_mv(stats.harmony);
+  put_mv(stats.perceptr);
+  row[c++] = static_cast<float>(stats.tempo);
+  for (std::size_t k = 0; k < nc; ++k) put_mv(column_mean_var(mfcc_.data(), nf, nc, k));
+}
+
+std::size_t FeatureTable::scratch_bytes() const {
+  std::size_t floats = 0;
+  for (const auto* v : {&power_, &magnitude_, &log_mel_, &mfcc_, &chroma_values_, &onset_, &rms_, &harmonic_,
+                        &percussive_})
+    floats += v->capacity();
+  std::size_t doubles = 0;
+  for (const auto* v : {&centroid_, &bandwidth_, &rolloff_, &zcr_}) doubles += v->capacity();
+  return floats * sizeof(float) + doubles * sizeof(double) + spectrum_.capacity() * sizeof(std::complex<float>) +
+         hpss_.scratch_bytes();
 }
 
 }  // namespace genre::dsp

@@ -62,19 +62,38 @@ class FeatureTable {
   // The columns of a row, in order (58: length and Kaggle's 57 features).
   static const std::vector<std::string>& columns();
 
-  // Throws genre::UsageError for STFT parameters out of range.
-  explicit FeatureTable(const StftParams& stft);
+  // Signals of more frames than this (~47.5 s at the defaults: a GTZAN
+  // track is one block, a 2-hour file 152) are computed in blocks.
+  static constexpr std::size_t kBlockFrames = 2048;
+
+  // Throws genre::UsageError for STFT parameters out of range, or a
+  // block_frames below 64.
+  explicit FeatureTable(const StftParams& stft, std::size_t block_frames = kBlockFrames);
 
   const StftParams& stft_params() const { return stft_.params(); }
   std::size_t frames(std::size_t n_samples) const { return stft_.frames(n_samples); }
 
   // One row for samples[0, n), n >= 1: columns().size() floats.
+  //
+  // Memory: a signal of up to block_frames frames is analysed whole, as
+  // librosa does. A longer one runs the spectral stages (STFT, chroma, HPSS
+  // and its inverse STFT) over blocks of block_frames frames with the context
+  // each needs, twice (the chroma needs the whole signal's tuning first), and
+  // keeps only per-frame summaries of the whole signal (log-mel, MFCC, onset,
+  // shape: ~0.6 KB per frame against ~36 KB per frame for the whole
+  // spectrogram, its magnitude, complex STFT and HPSS medians; 16 GB for a
+  // 2-hour file). The two ways agree to the rounding of the means' sums: every
+  // frame, mask and sample is computed from the same neighbours.
   void compute(const float* samples, std::size_t n, float* row);
 
   // The last compute()'s log-mel spectrogram, [frames][kMels] (row per
   // frame): exactly what the MFCC / log-mel front end computes from the same
   // STFT parameters (feature_extractor.h), so callers can reuse it.
   const std::vector<float>& log_mel() const { return log_mel_; }
+
+  // Bytes held by this table's scratch buffers (they keep the size of the
+  // longest signal seen, or of a block): what a long file costs.
+  std::size_t scratch_bytes() const;
 
   const TableTimings& timings() const { return timings_; }
   void reset_timings() { timings_ = TableTimings{}; }
@@ -88,6 +107,15 @@ class FeatureTable {
   TempoEstimator tempo_;
   Hpss hpss_;
   TableTimings timings_;
+  std::size_t block_frames_;
+
+  void compute_whole(const float* samples, std::size_t n, float* row);
+  void compute_in_blocks(const float* samples, std::size_t n, float* row);
+  // The per-frame stages that need the whole signal's log-mel (MFCC, onset,
+  // tempo) and the sample-domain ones (zero crossings, RMS), on nf frames.
+  double frame_summaries(const float* samples, std::size_t n, std::size_t nf);
+  struct RowStats;  // the stages' results that are not per-frame arrays
+  void write_row(std::size_t n, std::size_t nf, const RowStats& stats, float* row) const;
 
   // Scratch, grown to the longest signal seen.
   std::vector<float> power_, magnitude_, log_mel_, mfcc_, chroma_values_, onset_, rms_;

@@ -70,4 +70,35 @@ void Hpss::separate(const std::complex<float>* spec, const float* mag, std::size
   for (std::size_t i = 0; i < n; ++i) percussive[i] = samples[i] - harmonic[i];
 }
 
+std::pair<std::size_t, std::size_t> Hpss::context(std::size_t from, std::size_t to, std::size_t frames,
+                                                  std::size_t n) const {
+  const auto [lo, hi] = istft_.frames_reaching(from, to, frames, n);
+  const std::size_t h = kernel_ / 2;
+  return {lo > h ? lo - h : 0, std::min(frames, hi + h)};
+}
+
+void Hpss::harmonic_part(const std::complex<float>* spec, const float* mag, std::size_t first, std::size_t count,
+                         std::size_t frames, std::size_t n, std::size_t from, std::size_t to, float* harmonic) {
+  const auto [c0, c1] = context(from, to, frames, n);
+  if (c0 < first || c1 > first + count)
+    throw Error("HPSS of samples " + std::to_string(from) + ".." + std::to_string(to) + " needs frames " +
+                std::to_string(c0) + ".." + std::to_string(c1) + ", given " + std::to_string(first) + ".." +
+                std::to_string(first + count));
+  const std::size_t bins = istft_.bins();
+  // The medians over the given frames: wrong only within kernel/2 of an edge
+  // of the part that is not the signal's, and those rows are not used.
+  mask_.resize(count * bins);
+  harmonic_mask(mag, count, bins, mask_.data());
+  const auto [lo, hi] = istft_.frames_reaching(from, to, frames, n);
+  masked_.resize((hi - lo) * bins);
+  const std::size_t skip = (lo - first) * bins;
+  for (std::size_t i = 0; i < (hi - lo) * bins; ++i) masked_[i] = spec[skip + i] * mask_[skip + i];
+  istft_.run_part(masked_.data(), lo, hi - lo, frames, n, from, to, harmonic);
+}
+
+std::size_t Hpss::scratch_bytes() const {
+  return (harm_.capacity() + perc_.capacity() + mask_.capacity()) * sizeof(float) +
+         masked_.capacity() * sizeof(std::complex<float>) + istft_.scratch_bytes();
+}
+
 }  // namespace genre::dsp

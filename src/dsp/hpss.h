@@ -13,6 +13,7 @@
 // median (the step that costs librosa 88% of its time for the whole table).
 #include <complex>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "dsp/feature_params.h"
@@ -33,6 +34,22 @@ class Hpss {
   // it), mag its magnitude. Writes n samples each to harmonic and percussive.
   void separate(const std::complex<float>* spec, const float* mag, std::size_t frames, const float* samples,
                 std::size_t n, float* harmonic, float* percussive);
+
+  // For a signal too long to hold its whole spectrogram: harmonic samples
+  // [from, to) of what separate() writes for the whole signal (n samples,
+  // `frames` frames), from frames [first, first + count) of its STFT and
+  // magnitude, which must cover context(from, to, ...). Bit-identical to
+  // separate()'s: the medians see the same neighbours (the context reaches
+  // kernel/2 frames past the frames the inverse STFT needs, or the signal's
+  // own edge, where both reflect alike).
+  void harmonic_part(const std::complex<float>* spec, const float* mag, std::size_t first, std::size_t count,
+                     std::size_t frames, std::size_t n, std::size_t from, std::size_t to, float* harmonic);
+  // Bytes held by the scratch buffers (the medians, masks, inverse STFT).
+  std::size_t scratch_bytes() const;
+
+  // The frames [first, last) harmonic_part needs for samples [from, to).
+  std::pair<std::size_t, std::size_t> context(std::size_t from, std::size_t to, std::size_t frames,
+                                              std::size_t n) const;
 
  private:
   std::size_t kernel_;

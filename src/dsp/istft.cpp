@@ -75,4 +75,48 @@ void Istft::run(const std::complex<float>* spec, std::size_t frames, std::size_t
   std::fill(out + available, out + length, 0.0f);
 }
 
+std::pair<std::size_t, std::size_t> Istft::frames_reaching(std::size_t from, std::size_t to, std::size_t frames,
+                                                           std::size_t length) const {
+  // Output sample i is padded position p = i + n_fft/2; frame t covers padded
+  // [t hop, t hop + n_fft). run() keeps only the frames that reach the output.
+  const std::size_t reach = (length + n_fft_ + hop_ - 1) / hop_;
+  const std::size_t n_frames = std::min(frames, reach);
+  const std::size_t p_first = from + n_fft_ / 2, p_last = to - 1 + n_fft_ / 2;
+  const std::size_t first = p_first + 1 >= n_fft_ ? (p_first + 1 - n_fft_ + hop_ - 1) / hop_ : 0;
+  const std::size_t last = std::min(n_frames, p_last / hop_ + 1);
+  return {std::min(first, last), last};
+}
+
+void Istft::run_part(const std::complex<float>* part, std::size_t first, std::size_t count, std::size_t frames,
+                     std::size_t length, std::size_t from, std::size_t to, float* out) {
+  if (from >= to) return;
+  const auto [lo, hi] = frames_reaching(from, to, frames, length);
+  if (lo < first || hi > first + count)
+    throw Error("inverse STFT of samples " + std::to_string(from) + ".." + std::to_string(to) + " needs frames " +
+                std::to_string(lo) + ".." + std::to_string(hi) + ", given " + std::to_string(first) + ".." +
+                std::to_string(first + count));
+  const std::size_t nb = bins();
+  const std::size_t base = lo * hop_;  // padded position of accumulator_[0]
+  accumulator_.assign(hi > lo ? n_fft_ + hop_ * (hi - lo - 1) : 0, 0.0f);
+  for (std::size_t t = lo; t < hi; ++t) {
+    const std::complex<float>* frame = part + (t - first) * nb;
+    std::copy(frame, frame + nb, fft_.input());
+    fft_.execute();
+    window_add(window_.data(), fft_.output(), accumulator_.data() + (t - lo) * hop_, n_fft_);
+  }
+  const std::size_t n_frames = std::min(frames, (length + n_fft_ + hop_ - 1) / hop_);
+  const float tiny = std::numeric_limits<float>::min();
+  for (std::size_t i = from; i < to; ++i) {
+    const std::size_t p = i + n_fft_ / 2;
+    // window_sumsquare at p, summed in run()'s order (ascending frames).
+    const std::size_t t0 = p + 1 >= n_fft_ ? (p + 1 - n_fft_ + hop_ - 1) / hop_ : 0;
+    const std::size_t t1 = std::min(n_frames, p / hop_ + 1);
+    double sum = 0.0;
+    for (std::size_t t = t0; t < t1; ++t) sum += static_cast<double>(window_sq_[p - t * hop_]);
+    const auto d = static_cast<float>(sum);
+    const float a = p >= base && p - base < accumulator_.size() ? accumulator_[p - base] : 0.0f;
+    out[i - from] = d > tiny ? a / d : a;
+  }
+}
+
 }  // namespace genre::dsp

@@ -9,8 +9,9 @@
 // to agree with librosa to 1e-4 per sample, and float32 errs by ~1e-7 of the
 // frame's scale. One Istft owns its FFTW plan and scratch; not thread-safe.
 #include <complex>
-#include <map>
 #include <cstddef>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "dsp/feature_params.h"
@@ -28,6 +29,23 @@ class Istft {
   // spec: frames * bins() values, row per frame (the layout Stft writes).
   // Writes `length` samples to out.
   void run(const std::complex<float>* spec, std::size_t frames, std::size_t length, float* out);
+
+  // For a signal whose whole spectrogram is too long to hold: samples
+  // [from, to) of what run(spec, frames, length, out) writes, from only the
+  // frames that reach them (frames_reaching). `part` holds frames
+  // [first, first + count) of the whole spectrogram of `frames` frames and
+  // must cover frames_reaching(from, to, ...). Writes to - from samples,
+  // bit-identical to run()'s: the same frames are added in the same order,
+  // and the window sum is summed as run() sums it.
+  void run_part(const std::complex<float>* part, std::size_t first, std::size_t count, std::size_t frames,
+                std::size_t length, std::size_t from, std::size_t to, float* out);
+  // Bytes held by the overlap-add accumulator.
+  std::size_t scratch_bytes() const { return accumulator_.capacity() * sizeof(float); }
+
+  // The frames [first, last) of a `frames`-frame spectrogram whose windows
+  // reach output samples [from, to) (from < to <= length) of run(..., length).
+  std::pair<std::size_t, std::size_t> frames_reaching(std::size_t from, std::size_t to, std::size_t frames,
+                                                      std::size_t length) const;
 
  private:
   // librosa.filters.window_sumsquare for `frames` frames (cached by count:
