@@ -6,7 +6,8 @@
 #include "common/file_io.h"
 #include "common/hash.h"
 #include "common/log.h"
-#include "search/yaml_json.h"
+#include "config/yaml_json.h"
+#include "config/yaml_reader.h"
 
 namespace genre::search {
 
@@ -67,7 +68,7 @@ std::vector<std::string> changed_keys(const nlohmann::json& before, const nlohma
 nlohmann::json sweep_identity(const std::string& spec_text, const SweepSpec& spec, const std::filesystem::path& data) {
   const auto file = dataset_json(data);
   const std::string bytes = read_file(file);
-  nlohmann::json canonical = yaml_to_json(YAML::Load(self_contained(spec_text, spec)), "the sweep spec");
+  nlohmann::json canonical = config::yaml_to_json(config::read_yaml(self_contained(spec_text, spec), "the sweep spec"), "the sweep spec");
   // A spec without a name is named after its run folder: the same either way.
   if (canonical.is_object()) canonical.erase("name");
   return {{"data", {{"path", file.string()}, {"fingerprint", hex(content_hash(bytes))}}},
