@@ -15,11 +15,11 @@ namespace genre::dist {
 
 bool nccl_compiled() { return GENRE_HAVE_NCCL != 0; }
 
-std::unique_ptr<Communicator> make_communicator(const Comm& comm, const torch::Device& device) {
-  if (device.is_cpu()) return std::make_unique<MpiCommunicator>(comm);
+std::unique_ptr<Communicator> make_communicator(const Comm& comm, const torch::Device& device, PeerWait wait) {
+  if (device.is_cpu()) return std::make_unique<MpiCommunicator>(comm, wait);
   if (!device.is_cuda()) throw Error("no communicator for tensors on " + device.str() + " (cpu: MPI, cuda: NCCL)");
 #if GENRE_HAVE_NCCL
-  return make_nccl_communicator(comm, device);
+  return make_nccl_communicator(comm, device, wait);
 #else
   throw Error("training on " + device.str() +
               " needs the NCCL communicator, which this build lacks (LibTorch without CUDA, NCCL not found, or "

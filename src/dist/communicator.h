@@ -9,6 +9,7 @@
 #include <string>
 
 #include "dist/mpi.h"
+#include "dist/peer_wait.h"
 
 namespace genre::dist {
 
@@ -30,8 +31,11 @@ class Communicator {
 
 // The backend for `device`: MPI for the CPU, NCCL for CUDA (throws Error
 // saying why when this build has no NCCL). The communicator works on its own
-// duplicate of `comm`, so its messages never mix with the caller's.
-std::unique_ptr<Communicator> make_communicator(const Comm& comm, const torch::Device& device);
+// duplicate of `comm`, so its messages never mix with the caller's. Its
+// collectives wait for the other ranks as `wait` says (train.peer_timeout_s),
+// then throw PeerTimeout; the default waits for ever (but honours SIGTERM).
+std::unique_ptr<Communicator> make_communicator(const Comm& comm, const torch::Device& device,
+                                                PeerWait wait = PeerWait());
 
 // Whether this build can move CUDA tensors (LibTorch with CUDA and NCCL found).
 bool nccl_compiled();

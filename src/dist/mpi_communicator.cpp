@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "common/error.h"
+#include "dist/peer_wait.h"
 
 namespace genre::dist {
 
@@ -37,12 +38,24 @@ void in_chunks(const torch::Tensor& t, F&& f) {
 
 }  // namespace
 
-MpiCommunicator::MpiCommunicator(const Comm& comm) : comm_(comm.dup()) {}
+MpiCommunicator::MpiCommunicator(const Comm& comm, PeerWait wait) : comm_(comm.dup()), wait_(wait) {}
+
+// Posted non-blocking and completed under the peer timeout (peer_wait.h); the
+// tensor is what MPI writes into, so it is what a given-up request keeps alive.
+void MpiCommunicator::complete(MPI_Request& request, const char* op, const torch::Tensor& t) const {
+  dist::complete(
+      request, wait_, [&] { return describe_collective(op, t.nbytes(), comm_.size()); },
+      [&] { return std::make_shared<const torch::Tensor>(t); });
+}
 
 void MpiCommunicator::allreduce_sum(const torch::Tensor& t) {
   const MPI_Datatype type = mpi_type(t, "allreduce");
   if (comm_.size() == 1) return;
-  in_chunks(t, [&](void* p, int n) { GENRE_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, p, n, type, MPI_SUM, comm_.raw())); });
+  in_chunks(t, [&](void* p, int n) {
+    MPI_Request request = MPI_REQUEST_NULL;
+    GENRE_MPI_CHECK(MPI_Iallreduce(MPI_IN_PLACE, p, n, type, MPI_SUM, comm_.raw(), &request));
+    complete(request, "allreduce", t);
+  });
 }
 
 void MpiCommunicator::allreduce_mean(const torch::Tensor& t) {
@@ -58,9 +71,20 @@ void MpiCommunicator::allreduce_mean(const torch::Tensor& t) {
 void MpiCommunicator::broadcast(const torch::Tensor& t, int root) {
   const MPI_Datatype type = mpi_type(t, "broadcast");
   if (comm_.size() == 1) return;
-  in_chunks(t, [&](void* p, int n) { GENRE_MPI_CHECK(MPI_Bcast(p, n, type, root, comm_.raw())); });
+  in_chunks(t, [&](void* p, int n) {
+    MPI_Request request = MPI_REQUEST_NULL;
+    GENRE_MPI_CHECK(MPI_Ibcast(p, n, type, root, comm_.raw(), &request));
+    complete(request, "broadcast", t);
+  });
 }
 
-void MpiCommunicator::barrier() { comm_.barrier(); }
+void MpiCommunicator::barrier() {
+  if (comm_.size() == 1) return;
+  MPI_Request request = MPI_REQUEST_NULL;
+  GENRE_MPI_CHECK(MPI_Ibarrier(comm_.raw(), &request));
+  dist::complete(
+      request, wait_, [&] { return describe_collective("barrier", 0, comm_.size()); },
+      [] { return std::shared_ptr<const void>(); });
+}
 
 }  // namespace genre::dist

@@ -207,6 +207,7 @@ const std::vector<Field>& fields() {
         choice("train.metric", "validation metric choosing the best epoch (checkpoint.pt) and driving early stopping", [](TrainConfig& c) -> S& { return c.train.metric; }, {"val_accuracy", "val_track_accuracy", "val_macro_f1", "val_loss"}),
         choice("train.device", "where to train (auto: CUDA when every rank has a GPU)", [](TrainConfig& c) -> S& { return c.train.device; }, {"auto", "cpu", "cuda"}),
         number<int>("train.threads", "torch threads per rank (0: the node's cores shared among its ranks)", [](TrainConfig& c) -> int& { return c.train.threads; }, 0, 1024),
+        number<double>("train.peer_timeout_s", "seconds a collective waits for a silent peer before the run gives up (genre train: exit 75, resumable; a sweep: the group is retired, the trial rerun elsewhere; 0: for ever)", [](TrainConfig& c) -> double& { return c.train.peer_timeout_s; }, 0.0, 604800.0),
     };
     const TrainConfig defaults;
     for (auto& field : f) field.doc.default_value = field.get(defaults).dump();

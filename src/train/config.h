@@ -55,6 +55,7 @@ struct LoopConfig {
   std::string metric = "val_accuracy";  // val_accuracy | val_track_accuracy | val_macro_f1 | val_loss
   std::string device = "auto";          // cpu | cuda | auto
   int threads = 0;                      // torch intra-op threads; 0 = one per core shared by the node's ranks
+  double peer_timeout_s = 300;          // how long a collective waits for a silent peer; 0 = for ever
 };
 
 struct TrainConfig {

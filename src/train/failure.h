@@ -7,6 +7,8 @@
 #include <exception>
 #include <string>
 
+#include "dist/peer_wait.h"
+
 namespace genre::train {
 
 // The one-line reason for a failure, as a trial's journal wants it: torch's
@@ -17,12 +19,16 @@ std::string failure_text(const std::exception& e);
 class FailureLatch {
  public:
   // Runs f unless a failure is already latched; keeps f's error instead of
-  // throwing it.
+  // throwing it. Except a peer timeout (f talked to the other ranks, e.g. a
+  // sweep's verdict): the ranks cannot agree on anything any more, and the
+  // next agreement point would wait for the silent peer all over again.
   template <class F>
   void run(F&& f) {
     if (failed()) return;
     try {
       f();
+    } catch (const dist::PeerTimeout&) {
+      throw;
     } catch (const std::exception& e) {
       latch(e, std::current_exception());
     }

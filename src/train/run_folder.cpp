@@ -26,7 +26,8 @@ std::string tensor_bytes(const torch::Tensor& t) {
 
 // Keys a resumed run may change: how long and where it runs, not what it learns.
 const char* const kResumableChanges[] = {"train.epochs", "train.patience", "train.min_delta", "train.device",
-                                         "train.threads", "data.eval_batch_size", "description"};
+                                         "train.threads", "train.peer_timeout_s", "data.eval_batch_size",
+                                         "description"};
 
 void check_resumable(const json& saved, const json& now) {
   for (const auto& [section, fields] : now.items()) {

@@ -1,6 +1,8 @@
 // `genre train`: options -> TrainConfig -> (DataParallel)Trainer, under
 // mpiexec, srun or alone. Exit 0 when done, 143 when SIGTERM interrupted it
-// (state saved; --resume continues), 2 for bad arguments, 1 for other errors.
+// (state saved; --resume continues), 75 when a peer fell silent (state.pt of
+// the last finished epoch kept; --resume continues), 2 for bad arguments, 1
+// for other errors.
 #include <iostream>
 
 #include "app/locked_output.h"
@@ -66,6 +68,21 @@ std::optional<TrainArgs> parse_args(int argc, char** argv) {
   return a;
 }
 
+// A collective gave up on a silent peer: the communicator is unusable, and
+// MPI_Finalize would wait for that peer for ever, so this rank ends the whole
+// job, with 75 (EX_TEMPFAIL: a requeued or rerun job resumes from state.pt) or
+// 143 when SIGTERM had come (the job was being stopped anyway).
+// Every rank that gives up says so, with its rank: the one a silent rank 0
+// leaves waiting is not rank 0.
+[[noreturn]] void give_up_on_peers(const dist::PeerTimeout& e, int rank, const fs::path& out) {
+  const fs::path state = out / "state.pt";
+  std::cerr << "genre train: error: rank " << rank << ": " << describe(e) << "; "
+            << (fs::exists(state) ? state.string() + " (the last finished epoch) is kept: continue with --resume"
+                                  : std::string("no epoch finished, nothing to resume"))
+            << std::endl;
+  dist::Environment::abort(e.interrupted() ? kInterruptedExitCode : dist::kPeerTimeoutExitCode);
+}
+
 }  // namespace
 
 int train_main(int argc, char** argv) {
@@ -113,12 +130,18 @@ int train_main(int argc, char** argv) {
     std::unique_ptr<dist::Communicator> comm;
     std::unique_ptr<Trainer> trainer;
     if (world.size() > 1) {
-      comm = dist::make_communicator(world, device);
+      comm = dist::make_communicator(world, device, dist::PeerWait(config.train.peer_timeout_s));
       trainer = std::make_unique<DataParallelTrainer>(config, data, options, *comm);
     } else {
       trainer = std::make_unique<Trainer>(config, data, options);
     }
-    const TrainResult r = trainer->run();
+    const TrainResult r = [&] {
+      try {
+        return trainer->run();
+      } catch (const dist::PeerTimeout& e) {
+        give_up_on_peers(e, world.rank(), args->out);
+      }
+    }();
     if (r.outcome == Outcome::Interrupted) {
       if (root)
         std::cout << "train: interrupted after " << r.epochs_run << " complete epoch(s); state saved in "
