@@ -8,6 +8,7 @@ difference, and what it says of issue 14's target (genre <= Optuna):
   met       the interval lies below 0 (genre clearly lower)
   not met   the interval lies above 0 (genre clearly higher)
   noise     the interval holds 0 (with "<=" or ">" for the medians' order)
+  few seeds fewer than 20 seeds on a side: a bootstrap of so few says little
 
 The two sides' seeds are unrelated (different generators), so the bootstrap
 resamples each side on its own: 10,000 times, with a fixed seed so that a
@@ -19,6 +20,7 @@ import sys
 import numpy as np
 
 RESAMPLES = 10000
+MIN_SEEDS = 20
 AT = (10, 25, 50)
 
 
@@ -40,7 +42,9 @@ def median_difference_ci(a, b, rng):
     return np.percentile(d, 2.5), np.percentile(d, 97.5)
 
 
-def verdict(low, high, diff):
+def verdict(low, high, diff, seeds):
+    if seeds < MIN_SEEDS:
+        return "few seeds"
     if high < 0:
         return "met"
     if low > 0:
@@ -67,7 +71,7 @@ def main():
             low, high = median_difference_ci(g[:, j], o[:, j], rng)
             print("%s\t%s\t%d\t%d/%d\t%s\t%s\t%+.3g\t[%+.3g, %+.3g]\t%s" % (
                 function, method, k, len(g), len(o), spread(g[:, j]), spread(o[:, j]), diff, low, high,
-                verdict(low, high, diff)))
+                verdict(low, high, diff, min(len(g), len(o)))))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #pragma once
 // The settings of `method: tpe` (the spec's `tpe:` mapping), named and
 // defaulted as Optuna's TPESampler names them (optuna 3.1), with the range
-// each may take. tpe.h says what each does.
+// each may take, except constant_liar: Optuna's default is off (a study is
+// sequential unless the user parallelises it), a sweep here runs its groups
+// in parallel from the start. tpe.h says what each does.
 #include <string>
 
 namespace genre::search {
