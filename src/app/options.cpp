@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "app/stdout_watch.h"
 #include "common/error.h"
 
 namespace genre::app {
@@ -34,8 +35,13 @@ int guarded(const std::string& command, const std::function<int()>& body, const 
     if (!speaks || speaks(alike)) std::cerr << "genre " << command << ": error: " << describe(e) << std::endl;
     return exit_code(kind);
   };
+  StdoutWatch out;
   try {
-    return body();
+    const int code = body();
+    // The results are what the command is for: a stdout that lost them
+    // fails the command (a code of its own, e.g. 143, says more and stays).
+    if (code == 0) out.check();
+    return code;
   } catch (const std::exception& e) {
     return report(e);
   }

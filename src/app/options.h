@@ -27,6 +27,8 @@ std::optional<po::variables_map> parse(const CommandLine& cl, po::options_descri
 // "genre <command>: error: <cause chain>": 0 ok, 2 usage error, 75 the output
 // is busy (another run holds its lock), 74 the environment failed (disk full,
 // I/O error: the work is resumable), 1 other errors (common/error.h).
+// Output to stdout that was lost (a full disk, a closed descriptor) fails a
+// body that returned 0 the same way, naming stdout and why (app/stdout_watch.h).
 // speaks(alike), when given, decides whether this process prints the line
 // (alike: a usage error or a busy output, which every MPI rank raises alike
 // and leaves to rank 0 to print).

@@ -65,7 +65,7 @@ done
 if [[ -w /dev/full ]]; then
   rc=0
   "$GENRE" classify --model run tree/rock/good.wav >/dev/full 2>err || rc=$?
-  [[ $rc == 1 ]] && grep -q "cannot write the results to stdout: No space left on device" err \
+  [[ $rc == 74 ]] && grep -q "^genre classify: error: cannot write to stdout: No space left on device$" err \
     || fail "stdout on a full device: exit $rc: $(cat err)"
 fi
 echo "classify_inputs: ok"
