@@ -1,7 +1,5 @@
 #include "search/sweep_identity.h"
 
-#include <cstdio>
-
 #include "common/error.h"
 #include "common/file_io.h"
 #include "common/hash.h"
@@ -14,12 +12,6 @@ namespace genre::search {
 namespace {
 
 constexpr std::size_t kNamedChanges = 5;
-
-std::string hex(std::uint64_t h) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 std::filesystem::path dataset_json(const std::filesystem::path& data) {
   const auto file = std::filesystem::is_directory(data) ? data / "dataset.json" : data;
@@ -71,9 +63,9 @@ nlohmann::json sweep_identity(const std::string& spec_text, const SweepSpec& spe
   nlohmann::json canonical = config::yaml_to_json(config::read_yaml(self_contained(spec_text, spec), "the sweep spec"), "the sweep spec");
   // A spec without a name is named after its run folder: the same either way.
   if (canonical.is_object()) canonical.erase("name");
-  return {{"data", {{"path", file.string()}, {"fingerprint", hex(content_hash(bytes))}}},
+  return {{"data", {{"path", file.string()}, {"fingerprint", hash_hex(content_hash(bytes))}}},
           {"spec", canonical},
-          {"spec_hash", hex(content_hash(canonical.dump()))}};
+          {"spec_hash", hash_hex(content_hash(canonical.dump()))}};
 }
 
 void check_identity(const std::vector<nlohmann::json>& events, const nlohmann::json& now,

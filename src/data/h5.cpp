@@ -27,6 +27,10 @@ bool contains_ignoring_case(const std::string& text, const std::string& part) {
 herr_t collect(unsigned, const H5E_error2_t* err, void* out) {
   auto& lines = *static_cast<std::vector<std::string>*>(out);
   std::string line = err->desc ? err->desc : "";
+  // Some of HDF5's descriptions hold newlines (a ctime() string): one line.
+  for (char& c : line)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!line.empty() && line.back() == ' ') line.pop_back();
   char minor[128] = "";
   // The minor message often repeats the description ("unable to open file"
   // / "Unable to open file"); add it only when it says something new.
@@ -120,6 +124,26 @@ File File::create(const std::filesystem::path& path) {
   return File(path, std::move(id));
 }
 
+File File::create_in_memory(const std::filesystem::path& name) {
+  silence_errors();
+  PropListId fapl(H5Pcreate(H5P_FILE_ACCESS));
+  constexpr std::size_t kGrowBy = 4 << 20;  // the image grows 4 MiB at a time
+  if (H5Pset_fapl_core(fapl.get(), kGrowBy, /*backing_store=*/0) < 0)
+    throw Error(name.string() + ": cannot set up an in-memory HDF5 file: " + error_stack());
+  FileId id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+  if (!id) throw Error(name.string() + ": cannot create an in-memory HDF5 file: " + error_stack());
+  return File(name, std::move(id));
+}
+
+std::string File::image() {
+  if (H5Fflush(id_.get(), H5F_SCOPE_LOCAL) < 0) fail("/", "cannot flush");
+  const ssize_t size = H5Fget_file_image(id_.get(), nullptr, 0);
+  if (size < 0) fail("/", "cannot take the file's image");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(id_.get(), bytes.data(), bytes.size()) != size) fail("/", "cannot take the file's image");
+  return bytes;
+}
+
 File File::open_read(const std::filesystem::path& path) {
   silence_errors();
   if (!std::filesystem::exists(path)) throw Error(path.string() + ": no such file");
@@ -131,6 +155,16 @@ File File::open_read(const std::filesystem::path& path) {
 
 void File::fail(const std::string& object, const std::string& what) const {
   const std::string stack = error_stack();
+  throw Error(path_.string() + ": " + object + ": " + what + (stack.empty() ? "" : ": " + stack));
+}
+
+// A chunk whose Fletcher32 checksum does not match (a flipped bit on disk):
+// the stack's words are HDF5's internals; say what it means.
+void File::fail_read(const std::string& object, const std::string& what) const {
+  const std::string stack = error_stack();
+  if (contains_ignoring_case(stack, "fletcher32") || contains_ignoring_case(stack, "checksum"))
+    throw Error(path_.string() + ": " + object + ": checksum mismatch (Fletcher32): the file is corrupt on disk; " +
+                "restore it or preprocess again");
   throw Error(path_.string() + ": " + object + ": " + what + (stack.empty() ? "" : ": " + stack));
 }
 
@@ -183,7 +217,7 @@ H5T_class_t File::type_class(const std::string& name) const {
 }
 
 void File::write_raw(const std::string& name, hid_t mem_type, const void* data, const Shape& shape,
-                     hsize_t chunk_rows) {
+                     hsize_t chunk_rows, Checksum checksum) {
   if (shape.empty()) fail(name, "cannot write a rank-0 dataset");
   SpaceId space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr));
   // Little-endian on disk whatever the host, so files are byte-identical everywhere.
@@ -195,6 +229,7 @@ void File::write_raw(const std::string& name, hid_t mem_type, const void* data, 
     chunk[0] = std::min(chunk_rows, shape[0]);
     if (H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()) < 0)
       fail(name, "cannot set chunk shape " + shape_text(chunk));
+    if (checksum == Checksum::kFletcher32 && H5Pset_fletcher32(dcpl.get()) < 0) fail(name, "cannot add a checksum");
   }
   PropListId lcpl(H5Pcreate(H5P_LINK_CREATE));
   H5Pset_create_intermediate_group(lcpl.get(), 1);
@@ -208,7 +243,7 @@ void File::read_raw(const std::string& name, hid_t mem_type, void* data, hsize_t
   if (expected == 0) return;
   DatasetId ds(H5Dopen2(id_.get(), name.c_str(), H5P_DEFAULT));
   if (!ds) fail(name, "cannot open dataset");
-  if (H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) fail(name, "cannot read");
+  if (H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) fail_read(name, "cannot read");
 }
 
 void File::read_rows_raw(const std::string& name, hid_t mem_type, void* data, hsize_t first, hsize_t count,
@@ -227,7 +262,7 @@ void File::read_rows_raw(const std::string& name, hid_t mem_type, void* data, hs
     fail(name, "cannot select rows");
   SpaceId mem_space(H5Screate_simple(rank, block.data(), nullptr));
   if (H5Dread(ds.get(), mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data) < 0)
-    fail(name, "cannot read rows " + std::to_string(first) + ".." + std::to_string(first + count));
+    fail_read(name, "cannot read rows " + std::to_string(first) + ".." + std::to_string(first + count));
 }
 
 void File::write_strings(const std::string& name, const std::vector<std::string>& values) {

@@ -80,11 +80,22 @@ inline hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
 
 using Shape = std::vector<hsize_t>;
 
+// Whether a dataset's chunks carry HDF5's Fletcher32 checksum: a flipped bit
+// then fails the read of its chunk (File::read says "checksum mismatch")
+// instead of reaching the trainer. Files written without it read as before.
+enum class Checksum { kNone, kFletcher32 };
+
 // One open HDF5 file. Object names are absolute paths ("/segments/label");
 // "/" is the root group (for attributes).
 class File {
  public:
   static File create(const std::filesystem::path& path);  // truncates
+  // A file built in memory (HDF5's core driver, no backing store): nothing
+  // reaches the disk until the caller writes image() itself. HDF5 writing a
+  // file of its own on a full disk fails in its close, and the half-closed
+  // file it keeps crashes the process at exit (H5F__close_cb); our writer
+  // fails cleanly instead. `name` only identifies it in messages.
+  static File create_in_memory(const std::filesystem::path& name);
   static File open_read(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const { return path_; }
@@ -92,6 +103,9 @@ class File {
   // Flushes and closes, throwing if HDF5 reports a failure (the destructor
   // closes silently).
   void close();
+  // The bytes of the whole file as it stands (flushed first): what a file
+  // made by create_in_memory holds.
+  std::string image();
 
   void create_group(const std::string& name);
   // True when every link on the path exists.
@@ -101,9 +115,11 @@ class File {
   H5T_class_t type_class(const std::string& name) const;
 
   // A dataset of `shape` (product == data.size()). chunk_rows > 0 chunks it by
-  // that many rows of the first axis, full extent in the others.
+  // that many rows of the first axis, full extent in the others; a checksum
+  // needs chunks (an empty dataset has none, and so no checksum).
   template <typename T>
-  void write(const std::string& name, const std::vector<T>& data, const Shape& shape, hsize_t chunk_rows = 0);
+  void write(const std::string& name, const std::vector<T>& data, const Shape& shape, hsize_t chunk_rows = 0,
+             Checksum checksum = Checksum::kNone);
   // The whole dataset, converted to T by HDF5; *shape receives its extent.
   template <typename T>
   std::vector<T> read(const std::string& name, Shape* shape = nullptr) const;
@@ -128,7 +144,9 @@ class File {
  private:
   File(std::filesystem::path path, FileId id) : path_(std::move(path)), id_(std::move(id)) {}
   [[noreturn]] void fail(const std::string& object, const std::string& what) const;
-  void write_raw(const std::string& name, hid_t mem_type, const void* data, const Shape& shape, hsize_t chunk_rows);
+  void write_raw(const std::string& name, hid_t mem_type, const void* data, const Shape& shape, hsize_t chunk_rows,
+                 Checksum checksum);
+  [[noreturn]] void fail_read(const std::string& object, const std::string& what) const;
   void read_raw(const std::string& name, hid_t mem_type, void* data, hsize_t expected) const;
   void read_rows_raw(const std::string& name, hid_t mem_type, void* data, hsize_t first, hsize_t count,
                      hsize_t row_size) const;
@@ -143,10 +161,11 @@ class File {
 hsize_t elements(const Shape& shape);
 
 template <typename T>
-void File::write(const std::string& name, const std::vector<T>& data, const Shape& shape, hsize_t chunk_rows) {
+void File::write(const std::string& name, const std::vector<T>& data, const Shape& shape, hsize_t chunk_rows,
+                 Checksum checksum) {
   if (elements(shape) != data.size())
     fail(name, "shape holds " + std::to_string(elements(shape)) + " values, data has " + std::to_string(data.size()));
-  write_raw(name, native_type<T>(), data.data(), shape, chunk_rows);
+  write_raw(name, native_type<T>(), data.data(), shape, chunk_rows, checksum);
 }
 
 template <typename T>

@@ -1,6 +1,8 @@
 #include "data/shard.h"
 
 #include <algorithm>
+#include <cfloat>
+#include <cmath>
 #include <numeric>
 
 #include "common/error.h"
@@ -22,6 +24,11 @@ constexpr const char* kRoot = "/";
 hsize_t feature_chunk_rows(const DatasetParams& p) {
   const hsize_t row_bytes = static_cast<hsize_t>(p.frames) * static_cast<hsize_t>(p.dims) * sizeof(float);
   return std::clamp<hsize_t>((hsize_t{1} << 20) / std::max<hsize_t>(row_bytes, 1), 1, 64);
+}
+
+// Feature tables: about 1 MiB a chunk too (chunks are what carry the checksum).
+hsize_t table_chunk_rows(std::size_t columns) {
+  return std::max<hsize_t>((hsize_t{1} << 20) / std::max<hsize_t>(columns * sizeof(float), 1), 1);
 }
 
 std::string shape_text(const Shape& s) {
@@ -78,6 +85,21 @@ void expect_shape(const h5::File& f, const std::string& name, const Shape& expec
     throw Error(f.path().string() + ": " + name + ": shape " + shape_text(got) + ", expected " + shape_text(expected));
 }
 
+// A NaN or infinity in stored features is a damaged or badly made shard,
+// not a training problem: say where, before the trainer sees a NaN loss.
+// `first_row`: the shard row of v's first row.
+void check_finite(const fs::path& shard, const std::vector<float>& v, std::size_t row_size, std::size_t first_row) {
+  if (row_size == 0) return;
+  bool bad = false;
+  for (float x : v) bad |= !(std::fabs(x) <= FLT_MAX);  // branch-free: the compiler vectorises it
+  if (!bad) return;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i]))
+      throw Error("shard " + shard.string() + ": " + (std::isnan(v[i]) ? "NaN" : "an infinite value") +
+                  " in features at row " + std::to_string(first_row + i / row_size) +
+                  " (/segments/features); preprocess that track again");
+}
+
 template <typename T>
 void append(std::vector<T>& out, const std::vector<T>& in) {
   out.insert(out.end(), in.begin(), in.end());
@@ -130,7 +152,7 @@ void ShardWriter::add(TrackFeatures track) {
 
 void ShardWriter::commit() {
   if (committed_) throw Error(final_path_.string() + ": shard committed twice");
-  const fs::path tmp = temp_name(final_path_);
+  const fs::path tmp = temp_name(final_path_);  // what write_durably writes under
   const hsize_t n = segments_, m = tracks_.size();
   const hsize_t frames = static_cast<hsize_t>(params_.frames), dims = static_cast<hsize_t>(params_.dims);
   const hsize_t columns = params_.table_columns.size();
@@ -158,11 +180,14 @@ void ShardWriter::commit() {
     track_segments.push_back(t.n_segments);
   }
 
-  h5::File f = h5::File::create(tmp);
+  h5::File f = h5::File::create_in_memory(tmp);
   write_params(f, params_);
   f.create_group("/segments");
   f.create_group("/tracks");
-  f.write("/segments/features", features, {n, frames, dims}, feature_chunk_rows(params_));
+  // The features (and tables) are what a flipped bit would silently change:
+  // their chunks carry Fletcher32 checksums, checked on every read.
+  constexpr auto kChecked = h5::Checksum::kFletcher32;
+  f.write("/segments/features", features, {n, frames, dims}, feature_chunk_rows(params_), kChecked);
   f.write("/segments/label", segment_label, {n});
   f.write("/segments/track", segment_track, {n});
   f.write("/segments/start_s", start_s, {n});
@@ -174,13 +199,17 @@ void ShardWriter::commit() {
   f.write("/tracks/size_bytes", size_bytes, {m});
   f.write("/tracks/n_segments", track_segments, {m});
   if (columns > 0) {
-    f.write("/segments/table", segment_table, {n, columns});
+    f.write("/segments/table", segment_table, {n, columns}, table_chunk_rows(columns), kChecked);
     f.write_attr("/segments/table", "columns", params_.table_columns);
-    f.write("/tracks/table", track_table, {m, columns});
+    f.write("/tracks/table", track_table, {m, columns}, table_chunk_rows(columns), kChecked);
     f.write_attr("/tracks/table", "columns", params_.table_columns);
   }
+  // Built in memory, written by file_io: a full disk is an EnvironmentError
+  // naming the shard (exit 74), the temporary is removed, and the shards
+  // committed before it stay for the rerun to reuse.
+  const std::string image = f.image();
   f.close();
-  publish(tmp, final_path_);
+  write_durably(final_path_, image);
   committed_ = true;
 }
 
@@ -260,6 +289,7 @@ SegmentBlock ShardReader::read_segments() const {
   b.dims = static_cast<std::size_t>(params_.dims);
   b.columns = params_.table_columns.size();
   b.features = f.read<float>("/segments/features");
+  check_finite(path_, b.features, b.frames * b.dims, 0);
   b.label = f.read<std::int16_t>("/segments/label");
   b.track = f.read<std::int32_t>("/segments/track");
   b.start_s = f.read<float>("/segments/start_s");
@@ -290,7 +320,9 @@ SegmentBlock ShardReader::read_track(int row) const {
     std::size_t end = r;
     while (end < owner.size() && owner[end] == row) ++end;
     const hsize_t first = r, count = end - r;
-    append(b.features, f.read_rows<float>("/segments/features", first, count));
+    const auto features = f.read_rows<float>("/segments/features", first, count);
+    check_finite(path_, features, b.frames * b.dims, first);
+    append(b.features, features);
     append(b.label, f.read_rows<std::int16_t>("/segments/label", first, count));
     append(b.start_s, f.read_rows<float>("/segments/start_s", first, count));
     if (b.columns > 0) append(b.table, f.read_rows<float>("/segments/table", first, count));

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "common/hash.h"
 #include "model/registry.h"
 
 namespace genre::train {
@@ -78,8 +79,22 @@ ModelCard model_card_from_json(const json& j, const std::string& origin) {
   return card;
 }
 
+namespace {
+
+std::filesystem::path weights_beside(const std::filesystem::path& model_json) {
+  return model_json.parent_path() / "checkpoint.pt";
+}
+
+std::string weights_hash(const std::filesystem::path& checkpoint) {
+  return std::filesystem::exists(checkpoint) ? hash_hex(content_hash(read_file(checkpoint))) : "";
+}
+
+}  // namespace
+
 void write_model_card(const std::filesystem::path& file, const ModelCard& card) {
-  write_durably(file, to_json(card).dump(2) + "\n");
+  json j = to_json(card);
+  if (const std::string hash = weights_hash(weights_beside(file)); !hash.empty()) j["weights_xxh3"] = hash;
+  write_durably(file, j.dump(2) + "\n");
 }
 
 ModelCard read_model_card(const std::filesystem::path& file) {
@@ -100,6 +115,15 @@ void save_weights(model::Net& net, const std::filesystem::path& file) {
   std::ostringstream bytes;
   archive.save_to(bytes);
   write_durably(file, bytes.str());
+  // A new best epoch replaces the weights: model.json must name their hash.
+  const auto card_file = file.parent_path() / "model.json";
+  if (file.filename() == "checkpoint.pt" && std::filesystem::exists(card_file)) {
+    json card = json::parse(read_file(card_file), nullptr, /*allow_exceptions=*/false);
+    if (card.is_object()) {
+      card["weights_xxh3"] = hash_hex(content_hash(bytes.str()));
+      write_durably(card_file, card.dump(2) + "\n");
+    }
+  }
 }
 
 namespace {
@@ -177,7 +201,13 @@ TrainedModel load_trained_model(const std::filesystem::path& dir, const torch::D
   } catch (const std::exception&) {
     rethrow_with_context((dir / "model.json").string());
   }
-  load_weights(*m.net, dir / "checkpoint.pt");
+  const auto weights = dir / "checkpoint.pt";
+  const std::string recorded =
+      json::parse(read_file(dir / "model.json"), nullptr, false).value("weights_xxh3", std::string());
+  if (!recorded.empty() && std::filesystem::exists(weights) && weights_hash(weights) != recorded)
+    throw Error(weights.string() + " does not match model.json's hash (" + recorded +
+                "): the file is damaged or was replaced; restore the pair, or train again");
+  load_weights(*m.net, weights);
   m.net->to(device);
   m.net->eval();
   return m;

@@ -31,10 +31,14 @@ struct ModelCard {
 
 nlohmann::json to_json(const ModelCard& card);
 ModelCard model_card_from_json(const nlohmann::json& j, const std::string& origin);  // throws Error naming the key
-void write_model_card(const std::filesystem::path& file, const ModelCard& card);     // durable
+// Durable. With a checkpoint.pt beside it, model.json records its hash
+// ("weights_xxh3": XXH3-64, hex), which load_trained_model checks; files
+// from before the hash was recorded load unchecked.
+void write_model_card(const std::filesystem::path& file, const ModelCard& card);
 ModelCard read_model_card(const std::filesystem::path& file);
 
-// Weights of a net (parameters and buffers), written durably.
+// Weights of a net (parameters and buffers), written durably; the hash in a
+// model.json beside it is brought up to date.
 void save_weights(model::Net& net, const std::filesystem::path& file);
 void load_weights(model::Net& net, const std::filesystem::path& file);  // throws Error naming the file
 
@@ -42,7 +46,9 @@ struct TrainedModel {
   ModelCard card;
   model::NetPtr net;  // in eval mode, on the requested device
 };
-// A run folder (model.json + checkpoint.pt) to a ready model.
+// A run folder (model.json + checkpoint.pt) to a ready model. Throws Error
+// "<dir>/checkpoint.pt does not match model.json's hash" when the weights are
+// not the ones model.json was written with (a damaged or replaced file).
 TrainedModel load_trained_model(const std::filesystem::path& dir, const torch::Device& device);
 
 }  // namespace genre::train

@@ -182,7 +182,7 @@ TEST(Shard, AFailedCommitLeavesTheOlderShardIntact) {
     ShardWriter w(dir / "s.h5", p);
     w.add(make_track(p, "new", 1, 2, 2.0f));
     const std::string e = error_of([&] { w.commit(); });
-    EXPECT_NE(e.find("s.h5.tmp: cannot create HDF5 file"), std::string::npos) << e;
+    EXPECT_NE(e.find("s.h5.tmp: cannot create: Is a directory"), std::string::npos) << e;
   }
   const ShardReader r(dir / "s.h5");
   ASSERT_EQ(r.tracks().size(), 1u);
@@ -195,7 +195,7 @@ TEST(Shard, CommitIntoAMissingFolderFailsAndLeavesNothing) {
   ShardWriter w(dir / "no-such-folder" / "s.h5", p);
   w.add(make_track(p, "a", 0, 1, 1.0f));
   const std::string e = error_of([&] { w.commit(); });
-  EXPECT_NE(e.find("no-such-folder/s.h5.tmp: cannot create HDF5 file"), std::string::npos) << e;
+  EXPECT_NE(e.find("no-such-folder/s.h5.tmp: cannot create: No such file or directory"), std::string::npos) << e;
   EXPECT_FALSE(std::filesystem::exists(dir / "no-such-folder"));
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "common/hash.h"
 #include "common/stop_signal.h"
 #include "support/test_support.h"
 #include "synthetic_data.h"
@@ -156,6 +157,17 @@ TEST_F(TrainerOnShards, SavedModelPredictsAsTheTrainedOne) {
   const torch::Tensor got = loaded.net->forward(loaded.card.standardizer.apply(data.test.x));
   EXPECT_TRUE(torch::allclose(got, expected, 1e-5, 1e-6));
   EXPECT_TRUE(torch::equal(got.argmax(1), expected.argmax(1)));
+
+  // model.json names the checkpoint's hash (issue 13.15): a damaged or
+  // swapped checkpoint.pt is refused by name, not loaded as confident garbage.
+  const std::string weights = genre::test::read_file(out / "checkpoint.pt");
+  EXPECT_EQ(nlohmann::json::parse(genre::test::read_file(out / "model.json"))["weights_xxh3"],
+            hash_hex(content_hash(weights)));
+  std::string flipped = weights;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x04);
+  genre::test::write_file(out / "checkpoint.pt", flipped);
+  const std::string e = genre::test::error_of([&] { load_trained_model(out, torch::kCPU); });
+  EXPECT_NE(e.find((out / "checkpoint.pt").string() + " does not match model.json's hash"), std::string::npos) << e;
 }
 
 TEST_F(TrainerOnShards, ResumeAfterSigtermEqualsAnUninterruptedRun) {
