@@ -69,19 +69,16 @@ bool Keys::is_section(const std::string& prefix) const {
   return std::any_of(docs_.begin(), docs_.end(), [&](const FieldDoc& d) { return normal(d.key).rfind(p, 0) == 0; });
 }
 
+// The names one level below `section` ("" for the top), each once, in table
+// order: "name, lr, weight_decay" for "optim".
 std::string Keys::keys_in(const std::string& section) const {
-  const std::string p = normal(section) + ".";
-  std::string out;
-  for (const auto& d : docs_)
-    if (normal(d.key).rfind(p, 0) == 0) out += (out.empty() ? "" : ", ") + d.key;
-  return out;
-}
-
-std::string Keys::sections() const {
+  const std::string p = section.empty() ? "" : normal(section) + ".";
   std::vector<std::string> names;
   for (const auto& d : docs_) {
-    const std::string top = d.key.substr(0, d.key.find('.'));
-    if (std::find(names.begin(), names.end(), top) == names.end()) names.push_back(top);
+    if (normal(d.key).rfind(p, 0) != 0) continue;
+    const std::string rest = d.key.substr(p.size());
+    const std::string name = rest.substr(0, rest.find('.'));
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -92,33 +89,31 @@ std::string Keys::unknown(const std::string& key) const {
   const auto dot = key.rfind('.');
   const std::string section = dot == std::string::npos ? "" : key.substr(0, dot);
   if (!section.empty() && is_section(section)) return "unknown key (known in " + section + ": " + keys_in(section) + ")";
-  return "unknown key (known: " + sections() + ")";
+  return "unknown key (known: " + keys_in("") + ")";
 }
 
 void Keys::walk(const YAML::Node& root, const std::string& origin,
                 const std::function<void(std::size_t, const YAML::Node&)>& set) const {
   if (!root || root.IsNull()) return;
   if (!root.IsMap()) throw UsageError(where(origin, root.Mark()) + "expected a mapping of keys, got " + detail::shown(root));
-  std::vector<std::optional<YAML::Mark>> seen(docs_.size());
+  std::vector<std::optional<Seen>> seen(docs_.size());
   walk(root, "", origin, set, seen);
 }
 
-// `seen`: where each field was set, since `train.epochs: 5` beside
+// `seen`: where and how each field was set, since `train.epochs: 5` beside
 // `train: {epochs: 7}` is one key given twice, which read_yaml cannot see.
 void Keys::walk(const YAML::Node& node, const std::string& prefix, const std::string& origin,
-                const std::function<void(std::size_t, const YAML::Node&)>& set, std::vector<std::optional<YAML::Mark>>& seen) const {
+                const std::function<void(std::size_t, const YAML::Node&)>& set, std::vector<std::optional<Seen>>& seen) const {
   for (const auto& entry : node) {
     const YAML::Mark mark = entry.first.Mark();
     if (!entry.first.IsScalar()) fail(where(origin, mark), prefix.empty() ? "the config" : prefix, "has a key that is not a name");
     const std::string key = prefix.empty() ? entry.first.Scalar() : prefix + "." + entry.first.Scalar();
     if (const std::size_t i = find(key); i != npos) {
-      if (seen[i])
-        fail(where(origin, mark), key, "is given twice (first " +
-                                          (seen[i]->is_null() ? "" : "at line " + std::to_string(seen[i]->line + 1) + ", ") +
-                                          "once dotted, once nested)");
-      seen[i] = mark;
+      if (seen[i]) twice(origin, mark, key, *seen[i]);
+      seen[i] = Seen{mark, key};
       set(i, entry.second);
     } else if (is_section(key)) {
+      if (entry.second.IsNull()) continue;  // `section:` with nothing under it sets nothing
       if (!entry.second.IsMap())
         fail(where(origin, mark), key, "is a section (" + keys_in(key) + "), got " + detail::shown(entry.second));
       walk(entry.second, key, origin, set, seen);
@@ -126,6 +121,14 @@ void Keys::walk(const YAML::Node& node, const std::string& prefix, const std::st
       fail(where(origin, mark), key, unknown(key));
     }
   }
+}
+
+// read_yaml refuses a key repeated in one mapping; these are the two
+// spellings it cannot see, one key written dotted and nested, or with - and _.
+void Keys::twice(const std::string& origin, const YAML::Mark& mark, const std::string& key, const Seen& first) const {
+  const std::string at = first.mark.is_null() ? "" : " at line " + std::to_string(first.mark.line + 1);
+  if (first.key != key) fail(where(origin, mark), key, "is given twice (first as " + first.key + at + "; - and _ spell the same key)");
+  fail(where(origin, mark), key, "is given twice (first" + at + ", once dotted, once nested)");
 }
 
 std::string Keys::help() const {

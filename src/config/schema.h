@@ -74,12 +74,13 @@ struct Field {
 };
 
 // Where a field lives: a function from the config to the member, so that
-// nested members (c.optim.lr) are as easy to name as direct ones.
+// nested members (c.optim.lr) are as easy to name as direct ones, and one
+// function can declare the same block under several prefixes.
 template <class T, class C>
-using Ref = T& (*)(C&);
+using Ref = std::function<T&(C&)>;
 
 template <class T, class C>
-const T& at(Ref<T, C> ref, const C& c) {
+const T& at(const Ref<T, C>& ref, const C& c) {
   return ref(const_cast<C&>(c));  // the reference only reads
 }
 
@@ -91,7 +92,7 @@ struct FieldsOf {
   using Ref = config::Ref<T, C>;
 
   template <class T>
-  static Field<C> number(const char* key, const char* doc, Ref<T> ref, T lo, T hi) {
+  static Field<C> number(const std::string& key, const std::string& doc, Ref<T> ref, T lo, T hi) {
     const char* type = std::is_integral_v<T> ? "an integer" : "a number";
     return {{key, std::is_integral_v<T> ? "int" : "float", "", doc + (" " + detail::range_text(lo, hi))},
             [ref, type](C& c, const YAML::Node& n) { ref(c) = detail::scalar<T>(n, type); },
@@ -104,24 +105,24 @@ struct FieldsOf {
             }};
   }
 
-  static Field<C> flag(const char* key, const char* doc, Ref<bool> ref) {
+  static Field<C> flag(const std::string& key, const std::string& doc, Ref<bool> ref) {
     return {{key, "bool", "", doc},
             [ref](C& c, const YAML::Node& n) { ref(c) = detail::boolean(n); },
             [ref](const C& c) { return nlohmann::ordered_json(at(ref, c)); },
             [](const C&) { return std::string(); }};
   }
 
-  static Field<C> text(const char* key, const char* doc, Ref<std::string> ref) {
+  static Field<C> text(const std::string& key, const std::string& doc, Ref<std::string> ref) {
     return {{key, "string", "", doc},
             [ref](C& c, const YAML::Node& n) { ref(c) = detail::scalar<std::string>(n, "a string"); },
             [ref](const C& c) { return nlohmann::ordered_json(at(ref, c)); },
             [](const C&) { return std::string(); }};
   }
 
-  static Field<C> choice(const char* key, const char* doc, Ref<std::string> ref, std::vector<std::string> options) {
+  static Field<C> choice(const std::string& key, const std::string& doc, Ref<std::string> ref, std::vector<std::string> options) {
     std::string list;
     for (const auto& o : options) list += (list.empty() ? "" : " | ") + o;
-    return {{key, "string", "", std::string(doc) + ": " + list},
+    return {{key, "string", "", doc + ": " + list},
             [ref](C& c, const YAML::Node& n) { ref(c) = detail::scalar<std::string>(n, "a string"); },
             [ref](const C& c) { return nlohmann::ordered_json(at(ref, c)); },
             [ref, options, list](const C& c) {
@@ -133,7 +134,7 @@ struct FieldsOf {
 
   // A list of integers, each in [lo, hi], at least one; a lone number is a
   // one-element list.
-  static Field<C> int_list(const char* key, const char* doc, Ref<std::vector<int>> ref, int lo, int hi) {
+  static Field<C> int_list(const std::string& key, const std::string& doc, Ref<std::vector<int>> ref, int lo, int hi) {
     return {{key, "int list", "", doc + (" (each in " + detail::range_text(lo, hi) + ")")},
             [ref](C& c, const YAML::Node& n) {
               std::vector<int> v;
@@ -158,7 +159,7 @@ struct FieldsOf {
 
   // A number or null (also written `default`): null leaves the choice to the
   // code that reads the config (e.g. the model's own default).
-  static Field<C> optional_number(const char* key, const char* doc, Ref<std::optional<double>> ref, double lo, double hi) {
+  static Field<C> optional_number(const std::string& key, const std::string& doc, Ref<std::optional<double>> ref, double lo, double hi) {
     return {{key, "float or null", "", doc + (" " + detail::range_text(lo, hi) + "; null: the model's default")},
             [ref](C& c, const YAML::Node& n) {
               if (n.IsNull() || (n.IsScalar() && (n.Scalar() == "default" || n.Scalar() == "null")))
@@ -172,6 +173,106 @@ struct FieldsOf {
               if (!v) return std::string();
               if (!std::isfinite(*v)) return std::string("must be finite");
               return detail::range_problem(*v, lo, hi);
+            }};
+  }
+  // ---- Keys that may be left out (job specs): null or absent is "not given". ----
+
+  static Field<C> maybe_integer(const std::string& key, const std::string& doc, Ref<std::optional<long>> ref, long lo,
+                                long hi) {
+    return {{key, "int", "", doc + " " + detail::range_text(static_cast<double>(lo), static_cast<double>(hi))},
+            [ref](C& c, const YAML::Node& n) {
+              if (n.IsNull())
+                ref(c).reset();
+              else
+                ref(c) = detail::scalar<long>(n, "an integer");
+            },
+            [ref](const C& c) { return at(ref, c) ? nlohmann::ordered_json(*at(ref, c)) : nlohmann::ordered_json(nullptr); },
+            [ref, lo, hi](const C& c) { return at(ref, c) ? detail::range_problem(*at(ref, c), lo, hi) : std::string(); }};
+  }
+
+  static Field<C> maybe_flag(const std::string& key, const std::string& doc, Ref<std::optional<bool>> ref) {
+    return {{key, "bool", "", doc},
+            [ref](C& c, const YAML::Node& n) {
+              if (n.IsNull())
+                ref(c).reset();
+              else
+                ref(c) = detail::boolean(n);
+            },
+            [ref](const C& c) { return at(ref, c) ? nlohmann::ordered_json(*at(ref, c)) : nlohmann::ordered_json(nullptr); },
+            [](const C&) { return std::string(); }};
+  }
+
+  // `check(key, value)` throws UsageError naming the key when the text is not
+  // acceptable (e.g. slurm/fields.h's whitelists); it runs in validate().
+  using TextCheck = std::function<void(const std::string& key, const std::string& value)>;
+
+  static Field<C> maybe_text(const std::string& key, const std::string& doc, Ref<std::optional<std::string>> ref,
+                             TextCheck check = {}) {
+    return {{key, "string", "", doc},
+            [ref](C& c, const YAML::Node& n) {
+              if (n.IsNull())
+                ref(c).reset();
+              else
+                ref(c) = detail::scalar<std::string>(n, "a single value");
+            },
+            [ref](const C& c) { return at(ref, c) ? nlohmann::ordered_json(*at(ref, c)) : nlohmann::ordered_json(nullptr); },
+            [ref, key, check](const C& c) {
+              if (at(ref, c) && check) check(key, *at(ref, c));
+              return std::string();
+            }};
+  }
+
+  // A list of single values; a lone value is a one-entry list.
+  static Field<C> maybe_texts(const std::string& key, const std::string& doc,
+                              Ref<std::optional<std::vector<std::string>>> ref, TextCheck check = {}) {
+    return {{key, "string list", "", doc},
+            [ref](C& c, const YAML::Node& n) {
+              if (n.IsNull()) return ref(c).reset();
+              if (n.IsScalar()) return void(ref(c) = std::vector<std::string>{n.Scalar()});
+              if (!n.IsSequence()) throw BadValue("expected a list of values, got " + detail::shown(n));
+              std::vector<std::string> v;
+              for (std::size_t i = 0; i < n.size(); ++i) {
+                if (!n[i].IsScalar())
+                  throw BadValue("entry " + std::to_string(i) + ": expected a single value, got " + detail::shown(n[i]));
+                v.push_back(n[i].Scalar());
+              }
+              ref(c) = v;
+            },
+            [ref](const C& c) { return at(ref, c) ? nlohmann::ordered_json(*at(ref, c)) : nlohmann::ordered_json(nullptr); },
+            [ref, key, check](const C& c) {
+              if (at(ref, c) && check)
+                for (std::size_t i = 0; i < at(ref, c)->size(); ++i) check(key + "[" + std::to_string(i) + "]", (*at(ref, c))[i]);
+              return std::string();
+            }};
+  }
+
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+  // A mapping NAME: value of single values, in the order written.
+  static Field<C> maybe_pairs(const std::string& key, const std::string& doc, Ref<std::optional<Pairs>> ref,
+                              TextCheck check = {}) {
+    return {{key, "mapping", "", doc},
+            [ref](C& c, const YAML::Node& n) {
+              if (n.IsNull()) return ref(c).reset();
+              if (!n.IsMap()) throw BadValue("expected a mapping NAME: value, got " + detail::shown(n));
+              Pairs v;
+              for (const auto& kv : n) {
+                if (!kv.second.IsScalar())
+                  throw BadValue("entry " + kv.first.Scalar() + ": expected a single value, got " + detail::shown(kv.second));
+                v.emplace_back(kv.first.Scalar(), kv.second.Scalar());
+              }
+              ref(c) = v;
+            },
+            [ref](const C& c) {
+              if (!at(ref, c)) return nlohmann::ordered_json(nullptr);
+              auto out = nlohmann::ordered_json::object();
+              for (const auto& [k, v] : *at(ref, c)) out[k] = v;
+              return out;
+            },
+            [ref, key, check](const C& c) {
+              if (at(ref, c) && check)
+                for (const auto& [name, value] : *at(ref, c)) check(key + "." + name, name);
+              return std::string();
             }};
   }
 };
@@ -198,12 +299,16 @@ class Keys {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
+  struct Seen {
+    YAML::Mark mark;
+    std::string key;  // as spelled
+  };
   std::string normal(std::string key) const;
+  [[noreturn]] void twice(const std::string& origin, const YAML::Mark& mark, const std::string& key, const Seen& first) const;
   bool is_section(const std::string& prefix) const;
   std::string keys_in(const std::string& section) const;
-  std::string sections() const;
   void walk(const YAML::Node& node, const std::string& prefix, const std::string& origin,
-            const std::function<void(std::size_t, const YAML::Node&)>& set, std::vector<std::optional<YAML::Mark>>& seen) const;
+            const std::function<void(std::size_t, const YAML::Node&)>& set, std::vector<std::optional<Seen>>& seen) const;
 
   std::vector<FieldDoc> docs_;
   Conventions conventions_;
