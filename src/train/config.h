@@ -1,8 +1,8 @@
 #pragma once
 // The training config: one typed struct, each field declared once (key,
-// default, bounds, doc) in config.cpp's field table (STYLE.md §7). Parsed from
-// YAML, then `--set key=value` overrides, then validated in one pass; every
-// error names the dotted key. Plain data: no torch types, so the search
+// default, bounds, doc) in config.cpp's table, a config::Schema (STYLE.md §7).
+// Parsed from YAML, then `--set key=value` overrides, then validated in one
+// pass; every error names the dotted key (and the file and line). Plain data: no torch types, so the search
 // coordinator can parse and write configs without LibTorch.
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/field_doc.h"
 #include "model/model_config.h"
 
 namespace YAML {
@@ -67,14 +68,10 @@ struct TrainConfig {
   LoopConfig train;
 };
 
-// One documented field of the config.
-struct FieldDoc {
-  std::string key;   // "optim.lr"
-  std::string type;  // "float", "int", "bool", "string", "int list", "float or null"
-  std::string default_value;
-  std::string doc;   // meaning, choices and bounds
-};
+// The documented fields, in table order, and the --help table of them.
+using FieldDoc = config::FieldDoc;
 const std::vector<FieldDoc>& config_fields();
+std::string config_help();
 
 // Applies the keys of a YAML mapping (nested sections or dotted keys) to c.
 // Throws UsageError naming the key (and `origin`, e.g. the file) for unknown

@@ -31,11 +31,7 @@ struct TrainArgs {
 };
 
 std::string keys_help() {
-  std::string s = "config keys (--set KEY=VALUE, or nested in the YAML file):\n";
-  for (const auto& f : config_fields())
-    s += "  " + f.key + std::string(f.key.size() < 26 ? 26 - f.key.size() : 1, ' ') + f.type + ", default " +
-         f.default_value + ": " + f.doc + "\n";
-  return s;
+  return "config keys (--set KEY=VALUE, or nested in the YAML file):\n" + config_help();
 }
 
 std::optional<TrainArgs> parse_args(int argc, char** argv) {
