@@ -1,18 +1,23 @@
 #include "train/in_memory_source.h"
 
 #include "common/error.h"
+#include "train/batch_standardizer.h"
 #include "train/sampler.h"
 
 namespace genre::train {
 
 namespace {
 
-// A part as the trial reads it: standardised, on the device.
+// A part as the trial reads it: on the device, raw. On the CPU that is the
+// TrainingData's own tensors (no copy), so the data is held once however many
+// trials read it; each batch is standardised as it is taken.
 struct DeviceTensors {
   torch::Tensor x, y, track;
+  BatchStandardizer standardised;
   DeviceTensors(const PartData& part, const BatchPlan& plan) {
     if (part.size() == 0) return;
-    x = plan.standardizer.apply(part.x).to(plan.device).contiguous();
+    standardised = BatchStandardizer(plan.standardizer, part.x.size(-1), plan.device);
+    x = part.x.to(plan.device);
     y = part.y.to(plan.device);
     track = part.track.to(plan.device);
   }
@@ -36,10 +41,10 @@ class InMemoryTraining : public TrainBatches {
     b.global = global.size();
     if (mine.size() == 0) return b;
     // Every op here costs microseconds of dispatch, which for the MLP is a good
-    // part of the step: one index tensor, three gathers.
+    // part of the step: one index tensor, three gathers, the standardisation.
     const torch::Tensor idx =
         torch::from_blob(order_.data() + mine.begin, {mine.size()}, torch::kLong).to(plan_.device);
-    b.x = data_.x.index_select(0, idx);
+    b.x = data_.standardised.in_place(data_.x.index_select(0, idx));
     b.y = data_.y.index_select(0, idx);
     b.track = data_.track.index_select(0, idx);
     return b;
@@ -60,7 +65,7 @@ class InMemoryEvaluation : public EvalBatches {
     const Span mine = share_of({0, data_.size()}, plan_.rank, plan_.ranks);
     for (std::int64_t b = mine.begin; b < mine.end; b += plan_.eval_batch_size) {
       const std::int64_t e = std::min(mine.end, b + plan_.eval_batch_size);
-      visit(Batch{data_.x.slice(0, b, e), data_.y.slice(0, b, e), data_.track.slice(0, b, e)});
+      visit(Batch{data_.standardised(data_.x.slice(0, b, e)), data_.y.slice(0, b, e), data_.track.slice(0, b, e)});
     }
   }
 

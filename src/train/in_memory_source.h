@@ -1,8 +1,9 @@
 #pragma once
 // The in-memory backend of DataSource (data_source.h): every part of a
-// TrainingData held as tensors. A trial standardises each part once and puts
-// it on its device whole; a batch is then one index_select per tensor (the
-// training step's data cost for the small MLP is a few microseconds).
+// TrainingData held as tensors, once (a trial on the CPU reads them in place;
+// on a GPU it puts each part on its device whole). A batch is one
+// index_select per tensor and the standardisation of that batch (the training
+// step's data cost for the small MLP is a few microseconds).
 #include "train/data_source.h"
 #include "train/training_data.h"
 
