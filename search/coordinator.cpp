@@ -48,8 +48,10 @@ Coordinator::Coordinator(const SweepSpec& spec, const std::filesystem::path& run
       ++ended_before_;
     else if (t.lost_results() >= kMaxLostResults)
       lost_.push_back({t.id, t.lost_results(), t.last_epoch()});
-    else
+    else {
       restart_.push_back(t.id);
+      lost_results_[t.id] = t.lost_results();
+    }
   }
 }
 
@@ -104,6 +106,13 @@ void Coordinator::start(int groups, const nlohmann::json& record) {
     ++ended_before_;
   }
   lost_.clear();
+}
+
+std::vector<int> Coordinator::unresolved() const {
+  std::vector<int> out = unresolved_;
+  out.insert(out.end(), restart_.begin(), restart_.end());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 bool Coordinator::complete() const {
@@ -253,10 +262,13 @@ Verdict Coordinator::epoch(int group, int trial, const EpochReport& report) {
 }
 
 void Coordinator::end(int group, int trial, const TrialEnd& end) {
+  if (end.kind == TrialEnd::Kind::kGroupLost) return group_lost(group, trial, end.reason);
   const bool was_running = running_.erase(trial) > 0;
   switch (end.kind) {
     case TrialEnd::Kind::kStopped:
       return;  // pruned: journaled when the verdict was given
+    case TrialEnd::Kind::kGroupLost:
+      return;  // above
     case TrialEnd::Kind::kInterrupted:
       unresolved_.push_back(trial);
       // Not journaled: the trial stays running in the journal and restarts
@@ -285,6 +297,35 @@ void Coordinator::end(int group, int trial, const TrialEnd& end) {
       break;
   }
   ended(trial);
+}
+
+void Coordinator::group_lost(int group, int trial, const std::string& reason) {
+  waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), group), waiting_.end());
+  const auto it = running_.find(trial);
+  if (it == running_.end() || it->second.group != group) {
+    spdlog::warn("group {} lost a rank ({}) and is retired; it was not running trial {}", group, reason, trial);
+    return;
+  }
+  const int epochs = it->second.epochs;
+  running_.erase(it);
+  journal(events::trial_lost(trial, group, reason));
+  const int lost = ++lost_results_[trial];
+  if (lost >= kMaxLostResults) {
+    lost_results_.erase(trial);
+    journal(events::trial_failed(trial, "lost its group " + std::to_string(lost) + " times in a row, the last: " + reason,
+                                 std::max(epochs, 0)));
+    spdlog::warn("trial {} failed: its group was lost {} times in a row ({})", trial, lost, reason);
+    ended(trial);
+    return;
+  }
+  spdlog::warn("group {} lost a rank and is retired ({}); trial {} restarts on another group", group, reason, trial);
+  restart_.insert(std::lower_bound(restart_.begin(), restart_.end(), trial), trial);
+  if (interrupted_ || waiting_.empty()) return;  // the next request takes it, or --resume
+  const int next = waiting_.front();
+  waiting_.pop_front();
+  restart_.erase(std::find(restart_.begin(), restart_.end(), trial));
+  ++attempts_[static_cast<std::size_t>(trial)];
+  answers_.push_back({next, start_trial(trial, next, -1)});
 }
 
 void Coordinator::ended(int trial) {

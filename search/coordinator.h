@@ -45,12 +45,14 @@
 
 namespace genre::search {
 
-// How a group's trial ended, as the worker reports it.
+// How a group's trial ended, as the worker reports it. kGroupLost: a rank of
+// the group fell silent (dist::PeerTimeout): the trial is not at fault, the
+// group is (see Coordinator::group_lost).
 struct TrialEnd {
-  enum class Kind { kFinished, kStopped, kInterrupted, kFailed };
+  enum class Kind { kFinished, kStopped, kInterrupted, kFailed, kGroupLost };
   Kind kind = Kind::kFinished;
   TrialResult result;   // kFinished, kStopped
-  std::string reason;   // kFailed
+  std::string reason;   // kFailed, kGroupLost
   int epochs = 0;       // kFailed: epochs completed before the failure
 };
 
@@ -89,6 +91,11 @@ class Coordinator {
   Verdict epoch(int group, int trial, const EpochReport& report);
   // Journals how the trial ended.
   void end(int group, int trial, const TrialEnd& end);
+  // `group` lost a rank while training `trial` (it fell silent): the group is
+  // never answered again, and the trial, journaled trial_lost with the reason,
+  // restarts from its checkpoint on another group, at once when one waits;
+  // after kMaxLostResults lost results in a row it is journaled failed.
+  void group_lost(int group, int trial, const std::string& reason);
   // The job is ending (SIGTERM): start nothing new; running trials are told
   // to checkpoint at their next epoch report.
   void interrupt();
@@ -99,9 +106,10 @@ class Coordinator {
   // Every trial has its result in the journal (finished, failed or pruned) and
   // none is left to start: only then is the sweep "complete".
   bool complete() const;
-  // Trials whose attempt in this run ended without a result (not journaled):
+  // Trials whose attempt in this run ended without a result (not journaled),
+  // or that lost their group and found no other before the sweep ended:
   // --resume restarts them.
-  const std::vector<int>& unresolved() const { return unresolved_; }
+  std::vector<int> unresolved() const;
   int total() const { return total_; }
   std::size_t running() const { return running_.size(); }
   int ended_now() const { return ended_now_; }  // trials that ended in this run (not earlier ones)
@@ -144,6 +152,7 @@ class Coordinator {
     int trial, times, epochs;
   };
   std::vector<Lost> lost_;              // trials to journal failed at start()
+  std::map<int, int> lost_results_;     // trials to restart: results lost in a row (journal + this run)
   std::vector<int> unresolved_;
   std::map<int, Running> running_;
   std::size_t journal_length_ = 0;  // complete events in the journal

@@ -79,6 +79,14 @@ nlohmann::json trial_failed(int trial, const std::string& reason, int epochs) {
   return e;
 }
 
+nlohmann::json trial_lost(int trial, int group, const std::string& reason) {
+  auto e = base(kTrialLost);
+  e["trial"] = trial;
+  e["group"] = group;
+  e["reason"] = reason;
+  return e;
+}
+
 nlohmann::json trial_pruned(int trial, int epoch, double value) {
   auto e = base(kTrialPruned);
   e["trial"] = trial;

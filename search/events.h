@@ -8,6 +8,8 @@
 //   trial_finished  trial, epochs, final (test metrics), confusion
 //   trial_failed    trial, reason, epochs
 //   trial_pruned    trial, epoch (the rung), value (its metric there)
+//   trial_lost      trial, group, reason: a rank of its group fell silent; the
+//                   attempt's result is lost, the trial restarts elsewhere
 //   sweep_ended     status: complete | interrupted
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,6 +25,7 @@ inline constexpr const char* kEpoch = "epoch";
 inline constexpr const char* kTrialFinished = "trial_finished";
 inline constexpr const char* kTrialFailed = "trial_failed";
 inline constexpr const char* kTrialPruned = "trial_pruned";
+inline constexpr const char* kTrialLost = "trial_lost";
 inline constexpr const char* kSweepEnded = "sweep_ended";
 
 double now_s();
@@ -35,6 +38,7 @@ nlohmann::json epoch(int trial, const EpochReport& report);
 nlohmann::json trial_finished(int trial, const TrialResult& result);
 nlohmann::json trial_failed(int trial, const std::string& reason, int epochs);
 nlohmann::json trial_pruned(int trial, int epoch, double value);
+nlohmann::json trial_lost(int trial, int group, const std::string& reason);
 nlohmann::json sweep_ended(bool complete);
 
 }  // namespace genre::search::events

@@ -21,6 +21,7 @@ const char* kind_name(TrialEnd::Kind k) {
     case TrialEnd::Kind::kStopped: return "stopped";
     case TrialEnd::Kind::kInterrupted: return "interrupted";
     case TrialEnd::Kind::kFailed: return "failed";
+    case TrialEnd::Kind::kGroupLost: return "group lost";  // travels as kGroupLost, not as an end
   }
   return "?";
 }
@@ -95,6 +96,10 @@ std::string end(int group, int trial, const TrialEnd& e, double busy_s) {
     j["confusion"] = e.result.confusion;
   }
   return j.dump();
+}
+
+std::string group_lost(int group, int trial, const std::string& reason) {
+  return nlohmann::json{{"group", group}, {"trial", trial}, {"reason", reason}}.dump();
 }
 
 TrialEnd parse_end(const nlohmann::json& j) {

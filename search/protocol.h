@@ -3,7 +3,8 @@
 // worker groups (group rank 0), as JSON text. A group's leader asks for work,
 // reports every epoch and waits for the verdict, and reports the trial's end;
 // the coordinator answers each message as it arrives, so groups never wait
-// for each other.
+// for each other. One message may come from any rank of a group: that a rank
+// of it fell silent (the leader may be the silent one).
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -18,6 +19,7 @@ enum Tag : int {
   kEpoch = 103,    // leader -> coordinator: {"group", "trial", "epoch", "metrics", "seconds"}
   kVerdict = 104,  // coordinator -> leader: {"verdict": "continue" | "stop" | "interrupt"}
   kEnd = 105,      // leader -> coordinator: {"group", "trial", "kind", ..., "busy_s"}
+  kGroupLost = 106,  // any rank of a group -> coordinator: {"group", "trial", "reason"}: a rank fell silent
 };
 
 std::string assignment(const TrialAssignment& a);
@@ -32,6 +34,8 @@ std::string verdict(Verdict v);
 Verdict parse_verdict(const std::string& text);
 
 std::string end(int group, int trial, const TrialEnd& e, double busy_s);
+
+std::string group_lost(int group, int trial, const std::string& reason);
 TrialEnd parse_end(const nlohmann::json& j);
 
 }  // namespace genre::search::protocol

@@ -11,6 +11,7 @@
 #include "common/output_lock.h"
 #include "common/stop_signal.h"
 #include "dist/communicator.h"
+#include "dist/peer_wait.h"
 #include "search/algorithm.h"
 #include "search/commands.h"
 #include "search/coordinator.h"
@@ -100,6 +101,26 @@ int print_plan(const std::filesystem::path& spec_file) {
   return 0;
 }
 
+// Some group lost a rank (search/mpi_sweep.h). The journal and the
+// leaderboard are written, but the silent rank would hold every other one in
+// MPI_Finalize for ever, so rank 0 ends the job: 0 when every trial has its
+// result, 143 when the job was interrupted, else 75 (EX_TEMPFAIL: a rerun with
+// --resume, or SLURM's requeue, restarts the trials left).
+[[noreturn]] void end_without_retired_groups(const SearchOutcome& outcome) {
+  std::string groups;
+  for (const RetiredGroup& g : outcome.stats.retired)
+    groups += (groups.empty() ? "" : "; ") + std::string("group ") + std::to_string(g.group) + " (ranks " +
+              std::to_string(g.first_rank) + "-" + std::to_string(g.first_rank + g.ranks - 1) + "): " + g.reason;
+  const int code = outcome.interrupted        ? kInterruptedExitCode
+                   : outcome.unresolved.empty() ? 0
+                                                : dist::kPeerTimeoutExitCode;
+  std::cout.flush();
+  std::cerr << "genre search: retired " << groups << "; "
+            << (code == 0 ? "every trial has its result" : "continue with --resume") << "; ending the job (exit "
+            << code << ")" << std::endl;
+  dist::Environment::abort(code);
+}
+
 }  // namespace
 
 int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
@@ -116,6 +137,7 @@ int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
     command.ranks_diverge();
     const SearchOutcome outcome = run_search(
         options, world, [&] { return make_runner(context); }, stop_requested, command.root() ? &std::cout : nullptr);
+    if (!outcome.stats.retired.empty()) end_without_retired_groups(outcome);  // rank 0 alone knows of them
     if (outcome.interrupted) return kInterruptedExitCode;
     command.ranks_rejoin();  // the sweep ended on every rank; rank 0 alone knows what follows
     if (!outcome.unresolved.empty())

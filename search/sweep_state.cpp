@@ -90,6 +90,8 @@ SweepState replay(const std::vector<nlohmann::json>& events) {
       } else if (kind == events::kTrialFailed) {
         r.status = TrialStatus::kFailed;
         r.reason = e.value("reason", std::string());
+      } else if (kind == events::kTrialLost) {
+        r.progressed = false;  // whatever the attempt did, its result is lost: it counts towards the bound
       } else if (kind == events::kTrialPruned) {
         r.status = TrialStatus::kPruned;
         r.pruned_epoch = e.value("epoch", r.last_epoch());

@@ -77,7 +77,7 @@ TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& gro
     train::TrainConfig config = train::config_from_json(trial.config, "trial " + std::to_string(trial.trial));
     const torch::Device device = dist::pick_device(config.train.device, group, dist::LocalRank{node_.rank, node_.size});
     if (device.is_cpu() && config.train.threads == 0) train::set_compute_threads(train::cores_per_rank(node_.size));
-    const auto comm = dist::make_communicator(group, device);
+    const auto comm = dist::make_communicator(group, device, dist::PeerWait(config.train.peer_timeout_s));
 
     // Reading the data may fail on one rank alone (its filesystem, its
     // memory): the group agrees on that before it trains (train/agreement.h).

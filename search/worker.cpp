@@ -4,6 +4,7 @@
 #include <new>
 
 #include "common/error.h"
+#include "dist/peer_wait.h"
 
 namespace genre::search {
 
@@ -43,6 +44,12 @@ TrialEnd train_trial(TrialRunner& runner, const TrialAssignment& trial, const di
       case TrialResult::Status::kStopped: end.kind = TrialEnd::Kind::kStopped; break;
       case TrialResult::Status::kInterrupted: end.kind = TrialEnd::Kind::kInterrupted; break;
     }
+    return end;
+  } catch (const dist::PeerTimeout& e) {
+    // Not the trial's fault: a rank of the group fell silent.
+    end.kind = TrialEnd::Kind::kGroupLost;
+    end.reason = describe(e);
+    end.epochs = epochs;
     return end;
   } catch (const std::bad_alloc&) {
     end.reason = "out of memory (std::bad_alloc)";

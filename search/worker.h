@@ -2,7 +2,8 @@
 // One trial on one group, whatever happens: the runner's exceptions (with
 // their cause chain), running out of memory, a NaN loss or a missing metric
 // all become a failed TrialEnd with the reason, so the group can take the next
-// trial and the sweep goes on.
+// trial and the sweep goes on. A silent rank of the group (dist::PeerTimeout)
+// becomes a kGroupLost end: the group cannot go on, the trial can elsewhere.
 #include "search/coordinator.h"
 #include "search/trial_runner.h"
 

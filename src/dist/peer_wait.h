@@ -37,6 +37,10 @@ class PeerTimeout : public Error {
 // and a rerun or SLURM requeue resumes from the last checkpoint.
 inline constexpr int kPeerTimeoutExitCode = 75;
 
+// train.peer_timeout_s's default, also for waits outside the trainer (a
+// sweep group waiting for its leader's word when the config has no value).
+inline constexpr double kDefaultPeerTimeoutSeconds = 300;
+
 class PeerWait {
  public:
   // After SIGTERM a wait lasts at most this long more: a healthy peer answers

@@ -57,6 +57,7 @@ struct LoopConfig {
   std::string device = "auto";          // cpu | cuda | auto
   int threads = 0;                      // torch intra-op threads; 0 = one per core shared by the node's ranks
   double peer_timeout_s = 300;          // how long a collective waits for a silent peer; 0 = for ever
+                                        // (= dist::kDefaultPeerTimeoutSeconds, tests/train/test_config.cpp)
 };
 
 struct TrainConfig {

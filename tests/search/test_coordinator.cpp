@@ -319,3 +319,67 @@ TEST(Coordinator, AttemptsThatMakeProgressNeverCountAsLost) {
     EXPECT_EQ(load_sweep(d.path()).trials[0].lost_results(), 0);
   }
 }
+
+// Issue #15.5: a group that lost a rank is retired by the transport; its trial
+// is journaled trial_lost with the reason and restarts (from its checkpoint,
+// attempt + 1) on the next group that asks; after kMaxLostResults losses in a
+// row it is journaled failed, naming the last reason.
+TEST(Coordinator, ATrialThatLosesItsGroupRestartsElsewhereUntilTheBound) {
+  genre::test::TempDir d;
+  const SweepSpec spec =
+      spec_of("method: grid\nbase: {train: {epochs: 2}}\nparameters: {objective.quality: {values: [0.5, 0.6]}}\n");
+  Coordinator c(spec, d.path(), {});
+  c.start(4);
+  const auto a = c.next(0);
+  const auto b = c.next(1);
+  ASSERT_TRUE(a && b);
+  c.epoch(0, a->trial, {1, {{"val_track_accuracy", 0.3}, {"train_loss", 0.5}}, 1});
+  for (int group = 0; group < Coordinator::kMaxLostResults; ++group) {
+    if (group > 0) {
+      const auto again = c.next(group + 1);  // groups 2, 3 (group 1 still runs the other trial)
+      ASSERT_TRUE(again);
+      EXPECT_EQ(again->trial, a->trial);
+      EXPECT_EQ(again->attempt, group + 1);
+    }
+    c.group_lost(group == 0 ? 0 : group + 1, a->trial, "rank " + std::to_string(group) + ": no answer from a peer");
+    EXPECT_FALSE(c.complete());
+  }
+  c.end(1, b->trial, TrialEnd{});
+  EXPECT_TRUE(c.unresolved().empty());
+  EXPECT_FALSE(c.next(1).has_value()) << "nothing left to start";
+  EXPECT_TRUE(c.complete());
+  c.close();
+  const auto events = journal_of(d.path());
+  const auto lost = of_kind(events, events::kTrialLost);
+  ASSERT_EQ(lost.size(), 3u);
+  EXPECT_EQ(lost[0]["group"], 0);
+  EXPECT_EQ(lost[0]["reason"], "rank 0: no answer from a peer");
+  const SweepState s = load_sweep(d.path());
+  EXPECT_EQ(s.trials[static_cast<std::size_t>(a->trial)].status, TrialStatus::kFailed);
+  EXPECT_EQ(s.trials[static_cast<std::size_t>(a->trial)].reason,
+            "lost its group 3 times in a row, the last: rank 2: no answer from a peer");
+  EXPECT_EQ(s.trials[static_cast<std::size_t>(b->trial)].status, TrialStatus::kFinished);
+}
+
+// A lost group's trial that no group is left to take is unresolved (the
+// sweep is not complete; --resume restarts it), and the loss counts as a lost
+// result on replay even though the attempt had made progress.
+TEST(Coordinator, ALostTrialNoGroupTookIsLeftToResume) {
+  genre::test::TempDir d;
+  const SweepSpec spec = spec_of("method: grid\nbase: {train: {epochs: 2}}\nparameters: {objective.quality: {values: [0.5]}}\n");
+  Coordinator c(spec, d.path(), {});
+  c.start(2);
+  const auto a = c.next(0);
+  ASSERT_TRUE(a);
+  c.epoch(0, a->trial, {1, {{"val_track_accuracy", 0.3}, {"train_loss", 0.5}}, 1});
+  c.group_lost(0, a->trial, "silent");
+  EXPECT_EQ(c.unresolved(), std::vector<int>{a->trial});
+  EXPECT_FALSE(c.complete());
+  c.close();
+  EXPECT_EQ(load_sweep(d.path()).trials[0].lost_results(), 1);
+  Coordinator resumed(spec, d.path(), journal_of(d.path()));
+  resumed.start(2);
+  const auto again = resumed.next(1);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->attempt, 2);
+}

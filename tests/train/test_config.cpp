@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.h"
+#include "dist/peer_wait.h"
 #include "support/test_support.h"
 #include "train/config.h"
 
@@ -34,6 +35,19 @@ TEST(Config, EveryFieldIsDocumentedWithItsDefault) {
     EXPECT_FALSE(f.doc.empty()) << f.key;
     EXPECT_FALSE(f.default_value.empty()) << f.key;
   }
+}
+
+// The one default of the peer timeout: the sweep's group waits as long when a
+// config has no value (search/mpi_sweep.cpp).
+TEST(Config, PeerTimeoutIsSetInSecondsZeroWaitingForEver) {
+  TrainConfig c;
+  EXPECT_EQ(c.train.peer_timeout_s, dist::kDefaultPeerTimeoutSeconds);
+  apply_override(c, "train.peer_timeout_s=5");
+  EXPECT_DOUBLE_EQ(c.train.peer_timeout_s, 5);
+  apply_override(c, "train.peer_timeout_s=0");
+  EXPECT_NO_THROW(validate(c));
+  apply_override(c, "train.peer_timeout_s=-1");
+  EXPECT_NE(error_of([&] { validate(c); }).find("train.peer_timeout_s"), std::string::npos);
 }
 
 TEST(Config, ReadsSectionsFromYaml) {
