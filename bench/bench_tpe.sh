@@ -9,7 +9,11 @@
 #                           [--methods tpe,tpe_multivariate,random] [--no-cost]
 #
 # --seeds, --functions and --methods go to both sides (functions: branin,
-# hartmann6, hartmann6_noisy, mixed). The per-seed rows are kept in
+# hartmann6, hartmann6_noisy, mixed). Optuna's multivariate with group=True
+# (tpe_multivariate_group) has no genre twin of that name: run
+# bench_tpe_optuna.py --methods tpe_multivariate_group --per-seed and append
+# its rows to the file below; the stats then set genre's multivariate beside
+# it too. The per-seed rows are kept in
 # BUILD_DIR/bench_tpe_quality.tsv. Optuna comes from Debian's python3-optuna
 # (bench only: apt-get install python3-optuna). On a shared machine run it
 # under nice; the numbers are regrets and CPU times, so load does not change them.

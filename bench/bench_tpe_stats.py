@@ -63,15 +63,20 @@ def main():
     print("# function\tmethod\ttrials\tseeds (genre/optuna)\tgenre median [IQR]\toptuna median [IQR]"
           "\tgenre-optuna\t95% CI\ttarget")
     for (side, method, function), g in sorted(rows.items(), key=lambda kv: (kv[0][2], kv[0][1])):
-        o = rows.get(("optuna", method, function))
-        if side != "genre" or o is None:
-            continue
-        for j, k in enumerate(AT):
-            diff = np.median(g[:, j]) - np.median(o[:, j])
-            low, high = median_difference_ci(g[:, j], o[:, j], rng)
-            print("%s\t%s\t%d\t%d/%d\t%s\t%s\t%+.3g\t[%+.3g, %+.3g]\t%s" % (
-                function, method, k, len(g), len(o), spread(g[:, j]), spread(o[:, j]), diff, low, high,
-                verdict(low, high, diff, min(len(g), len(o)))))
+        # genre's multivariate is also set beside Optuna's with group=True
+        for against in (method, method + "_group"):
+            o = rows.get(("optuna", against, function))
+            if side == "genre" and o is not None:
+                compare(function, method if against == method else method + " vs optuna " + against, g, o, rng)
+
+
+def compare(function, label, g, o, rng):
+    for j, k in enumerate(AT):
+        diff = np.median(g[:, j]) - np.median(o[:, j])
+        low, high = median_difference_ci(g[:, j], o[:, j], rng)
+        print("%s\t%s\t%d\t%d/%d\t%s\t%s\t%+.3g\t[%+.3g, %+.3g]\t%s" % (
+            function, label, k, len(g), len(o), spread(g[:, j]), spread(o[:, j]), diff, low, high,
+            verdict(low, high, diff, min(len(g), len(o)))))
 
 
 if __name__ == "__main__":
