@@ -6,6 +6,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "app/options.h"
 #include "cli/command.h"
 #include "cli/torch_command.h"
 #include "preprocess/commands.h"
@@ -47,14 +48,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string name = argv[1];
-  if (name == "--help" || name == "-h" || name == "help") {
-    print_help(std::cout);
-    return 0;
-  }
-  if (name == "--version") {
-    std::cout << "genre " << GENRE_VERSION << "\n";
-    return 0;
-  }
+  // In app::guarded like every command, so that lost output says so (app/stdout_watch.h).
+  if (name == "--help" || name == "-h" || name == "help")
+    return genre::app::guarded("help", [] {
+      print_help(std::cout);
+      return 0;
+    });
+  if (name == "--version")
+    return genre::app::guarded("--version", [] {
+      std::cout << "genre " << GENRE_VERSION << "\n";
+      return 0;
+    });
   for (const auto& c : kCommands)
     if (name == c.name) return c.run(argc - 1, argv + 1);
   std::cerr << "genre: error: unknown command '" << name << "' (see 'genre --help')\n";

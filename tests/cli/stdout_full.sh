@@ -22,6 +22,8 @@ full() {
   echo "ok: genre $* > /dev/full: exit 74, $(cat err)"
 }
 
+full help --help
+full --version --version
 full synth synth --output corpus --classes 2 --tracks 6 --seconds 4 --seed 3
 [[ $(find corpus -name '*.wav' | wc -l) == 12 ]] || fail "synth wrote its tracks all the same"
 rm -rf corpus && "$genre" synth --output corpus --classes 2 --tracks 6 --seconds 4 --seed 3 >/dev/null

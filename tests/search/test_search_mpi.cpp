@@ -38,6 +38,14 @@ int groups() { return world().size() == 1 ? 1 : (world().size() - 1) / ranks_per
 class SharedDir {
  public:
   SharedDir() : path_(world().broadcast(root() ? dir_.path().string() : "", 0)) {}
+  // Rank 0 removes the folder only once every rank has left the test (#13.17).
+  // No collective pins a rank there otherwise: a request refused with a
+  // UsageError ends with rank 0's broadcast, which rank 0 leaves at once, so
+  // rank 0 could end the test and remove the folder while a slower rank was
+  // still about to use it (the last sweep of BadRequests...: "cannot write
+  // .../dataset.json" thrown on rank 4, which then missed the sweep's
+  // collectives; found under load, ~1 run in 40).
+  ~SharedDir() { world().barrier(); }
   std::filesystem::path operator/(const std::string& s) const { return path_ / s; }
 
  private:

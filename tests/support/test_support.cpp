@@ -73,11 +73,16 @@ namespace {
 class RankFailurePrinter : public ::testing::EmptyTestEventListener {
  public:
   explicit RankFailurePrinter(int rank) : rank_(rank) {}
+  // The test's name is kept here: gtest calls OnTestPartResult holding the
+  // UnitTest mutex, which current_test_info() takes again, so asking it there
+  // hung the failing rank for good (and its job with it) instead of printing.
+  void OnTestStart(const ::testing::TestInfo& info) override {
+    test_ = std::string(info.test_suite_name()) + "." + info.name();
+  }
   void OnTestPartResult(const ::testing::TestPartResult& r) override {
     if (!r.failed()) return;
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::fprintf(stderr, "[rank %d] FAILED %s.%s: %s:%d: %s\n", rank_, test ? test->test_suite_name() : "?",
-                 test ? test->name() : "?", r.file_name() ? r.file_name() : "?", r.line_number(), r.message());
+    std::fprintf(stderr, "[rank %d] FAILED %s: %s:%d: %s\n", rank_, test_.empty() ? "?" : test_.c_str(),
+                 r.file_name() ? r.file_name() : "?", r.line_number(), r.message());
     std::fflush(stderr);
   }
   void OnTestEnd(const ::testing::TestInfo& info) override {
@@ -87,6 +92,7 @@ class RankFailurePrinter : public ::testing::EmptyTestEventListener {
 
  private:
   int rank_;
+  std::string test_;  // suite.name of the running test
 };
 }  // namespace
 
