@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "common/error.h"
@@ -87,17 +88,20 @@ void expect_shape(const h5::File& f, const std::string& name, const Shape& expec
 
 // A NaN or infinity in stored features is a damaged or badly made shard,
 // not a training problem: say where, before the trainer sees a NaN loss.
-// `first_row`: the shard row of v's first row.
-void check_finite(const fs::path& shard, const std::vector<float>& v, std::size_t row_size, std::size_t first_row) {
+// `first_row`: the shard row of v's first row; track_at(shard row): its track's id.
+void check_finite(const fs::path& shard, const std::vector<float>& v, std::size_t row_size, std::size_t first_row,
+                  const std::function<std::string(std::size_t)>& track_at) {
   if (row_size == 0) return;
   bool bad = false;
   for (float x : v) bad |= !(std::fabs(x) <= FLT_MAX);  // branch-free: the compiler vectorises it
   if (!bad) return;
   for (std::size_t i = 0; i < v.size(); ++i)
-    if (!std::isfinite(v[i]))
+    if (!std::isfinite(v[i])) {
+      const std::size_t row = first_row + i / row_size;
       throw Error("shard " + shard.string() + ": " + (std::isnan(v[i]) ? "NaN" : "an infinite value") +
-                  " in features at row " + std::to_string(first_row + i / row_size) +
-                  " (/segments/features); preprocess that track again");
+                  " in features at row " + std::to_string(row) + " (/segments/features, track " + track_at(row) +
+                  "): preprocess that track again");
+    }
 }
 
 template <typename T>
@@ -289,7 +293,6 @@ SegmentBlock ShardReader::read_segments() const {
   b.dims = static_cast<std::size_t>(params_.dims);
   b.columns = params_.table_columns.size();
   b.features = f.read<float>("/segments/features");
-  check_finite(path_, b.features, b.frames * b.dims, 0);
   b.label = f.read<std::int16_t>("/segments/label");
   b.track = f.read<std::int32_t>("/segments/track");
   b.start_s = f.read<float>("/segments/start_s");
@@ -297,6 +300,8 @@ SegmentBlock ShardReader::read_segments() const {
   for (std::int32_t t : b.track)
     if (t < 0 || static_cast<std::size_t>(t) >= tracks_.size())
       throw Error(path_.string() + ": /segments/track: row " + std::to_string(t) + " is not in /tracks");
+  check_finite(path_, b.features, b.frames * b.dims, 0,
+               [&](std::size_t r) { return tracks_[static_cast<std::size_t>(b.track[r])].id; });
   return b;
 }
 
@@ -305,6 +310,7 @@ SegmentBlock ShardReader::read_track(int row) const {
     throw Error(path_.string() + ": no track row " + std::to_string(row));
   const h5::File f = h5::File::open_read(path_);
   const auto owner = f.read<std::int32_t>("/segments/track");
+  const auto this_track = [&](std::size_t) { return tracks_[static_cast<std::size_t>(row)].id; };
   SegmentBlock b;
   b.frames = static_cast<std::size_t>(params_.frames);
   b.dims = static_cast<std::size_t>(params_.dims);
@@ -321,7 +327,7 @@ SegmentBlock ShardReader::read_track(int row) const {
     while (end < owner.size() && owner[end] == row) ++end;
     const hsize_t first = r, count = end - r;
     const auto features = f.read_rows<float>("/segments/features", first, count);
-    check_finite(path_, features, b.frames * b.dims, first);
+    check_finite(path_, features, b.frames * b.dims, first, this_track);
     append(b.features, features);
     append(b.label, f.read_rows<std::int16_t>("/segments/label", first, count));
     append(b.start_s, f.read_rows<float>("/segments/start_s", first, count));

@@ -104,7 +104,7 @@ TEST(ShardIntegrity, NanInTheFeaturesIsReportedWithItsRowAtLoad) {
   const ShardReader r(dir / "s.h5");
   const std::string e = error_of([&] { r.read_segments(); });
   EXPECT_EQ(e, "shard " + (dir / "s.h5").string() +
-                   ": NaN in features at row 13 (/segments/features); preprocess that track again");
+                   ": NaN in features at row 13 (/segments/features, track jazz.00003): preprocess that track again");
   EXPECT_NE(error_of([&] { r.read_track(1); }).find("NaN in features at row 13"), std::string::npos);
   EXPECT_NO_THROW(r.read_track(0));
   tracks[1].features[3 * per_segment + 5] = INFINITY;
