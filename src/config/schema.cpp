@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "config/yaml_json.h"
 #include "config/yaml_reader.h"
 
 namespace genre::config {
@@ -25,11 +26,15 @@ std::string number_text(double v) {
   return s.str();
 }
 
-std::string range_text(double lo, double hi) { return "[" + number_text(lo) + ", " + number_text(hi) + "]"; }
+std::string range_text(double lo, double hi) {
+  return "[" + number_text(lo) + ", " + (hi > 4.6e18 ? std::string("...") : number_text(hi)) + "]";
+}
 
 bool boolean(const YAML::Node& n) { return scalar<bool>(n, "true or false"); }
 
 }  // namespace detail
+
+nlohmann::ordered_json yaml_to_ordered_json(const YAML::Node& node) { return nlohmann::ordered_json(yaml_to_json(node, "")); }
 
 void fail(const std::string& where, const std::string& key, const std::string& problem) {
   throw UsageError(where + key + ": " + problem);

@@ -39,11 +39,13 @@ class BadValue : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+nlohmann::ordered_json yaml_to_ordered_json(const YAML::Node& node);
+
 // The pieces the field builders share (schema.cpp).
 namespace detail {
 std::string shown(const YAML::Node& n);  // "'x'", "a list", "a mapping", "nothing"
 std::string number_text(double v);       // 3, 0.001, 1e-12
-std::string range_text(double lo, double hi);
+std::string range_text(double lo, double hi);  // "[1, 64]"; an upper end past 2^62 is "..."
 bool boolean(const YAML::Node& n);  // true/false, yes/no, on/off (any case yaml-cpp knows)
 template <class T>
 T scalar(const YAML::Node& n, const char* type) {
@@ -244,6 +246,15 @@ struct FieldsOf {
                 for (std::size_t i = 0; i < at(ref, c)->size(); ++i) check(key + "[" + std::to_string(i) + "]", (*at(ref, c))[i]);
               return std::string();
             }};
+  }
+
+  // A part of the config with a reader of its own (a sweep's parameter
+  // space, a base config that may be a file name): kept as YAML for it.
+  static Field<C> yaml(const std::string& key, const std::string& doc, Ref<YAML::Node> ref) {
+    return {{key, "mapping", "", doc},
+            [ref](C& c, const YAML::Node& n) { ref(c) = n; },
+            [ref](const C& c) { return at(ref, c) ? yaml_to_ordered_json(at(ref, c)) : nlohmann::ordered_json(nullptr); },
+            [](const C&) { return std::string(); }};
   }
 
   using Pairs = std::vector<std::pair<std::string, std::string>>;
