@@ -21,6 +21,10 @@ namespace {
 
 [[noreturn]] void bad(const std::string& key, const std::string& problem) { throw UsageError(key + ": " + problem); }
 
+// A spec value in an error message; bytes that are not UTF-8 (which dump()
+// would throw on) show as U+FFFD.
+std::string dumped(const nlohmann::json& v) { return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
 std::string show(const YAML::Node& n) {
   if (n.IsScalar()) return "'" + n.Scalar() + "'";
   if (n.IsMap()) return "a mapping";
@@ -324,7 +328,7 @@ void SweepSpec::validate() const {
       for (std::size_t dot = p.name.find('.'); dot != std::string::npos; dot = p.name.find('.', dot + 1)) {
         const auto* v = find_dotted(base, p.name.substr(0, dot));
         if (v && !v->is_object())
-          bad("parameters." + p.name, "base." + p.name.substr(0, dot) + " is " + v->dump() + ", not a mapping");
+          bad("parameters." + p.name, "base." + p.name.substr(0, dot) + " is " + dumped(*v) + ", not a mapping");
       }
     }
     validate_adaptive();
@@ -357,7 +361,7 @@ void SweepSpec::validate_adaptive() const {
       if (earlier->distribution == Distribution::kConstant || earlier->distribution == Distribution::kCategorical)
         for (const auto& v : c.values)
           if (std::find(earlier->values.begin(), earlier->values.end(), v) == earlier->values.end())
-            bad(key, v.dump() + " is not one of " + c.param + "'s values, so " + p.name + " would never apply");
+            bad(key, dumped(v) + " is not one of " + c.param + "'s values, so " + p.name + " would never apply");
     }
   }
 }

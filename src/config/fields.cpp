@@ -29,6 +29,15 @@ std::string range_text(double lo, double hi) {
 
 bool boolean(const YAML::Node& n) { return scalar<bool>(n, "true or false"); }
 
+std::string utf8(std::string text) {
+  try {
+    (void)nlohmann::json(text).dump();  // the very check that would throw later, far from the key
+  } catch (const nlohmann::json::exception&) {
+    throw BadValue("is not UTF-8 text");
+  }
+  return text;
+}
+
 }  // namespace detail
 
 nlohmann::ordered_json yaml_to_ordered_json(const YAML::Node& node) { return nlohmann::ordered_json(yaml_to_json(node, "")); }

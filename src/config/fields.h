@@ -31,7 +31,10 @@ namespace detail {
 std::string shown(const YAML::Node& n);  // "'x'", "a list", "a mapping", "nothing"
 std::string number_text(double v);       // 3, 0.001, 1e-12
 std::string range_text(double lo, double hi);  // "[1, 64]"; an upper end past 2^62 is "..."
-bool boolean(const YAML::Node& n);  // true/false, yes/no, on/off (any case yaml-cpp knows)
+bool boolean(const YAML::Node& n);
+// `text` itself, or BadValue when it is not UTF-8 (a config's text goes into
+// JSON: config.yaml, the journal, model.json, which hold only UTF-8).
+std::string utf8(std::string text);  // true/false, yes/no, on/off (any case yaml-cpp knows)
 template <class T>
 T scalar(const YAML::Node& n, const char* type) {
   if (!n.IsScalar() || (std::is_unsigned_v<T> && !n.Scalar().empty() && n.Scalar()[0] == '-'))
@@ -101,7 +104,7 @@ struct FieldsOf {
 
   static Field<C> text(const std::string& key, const std::string& doc, Ref<std::string> ref) {
     return {{key, "string", "", doc},
-            [ref](C& c, const YAML::Node& n) { ref(c) = detail::scalar<std::string>(n, "a string"); },
+            [ref](C& c, const YAML::Node& n) { ref(c) = detail::utf8(detail::scalar<std::string>(n, "a string")); },
             [ref](const C& c) { return nlohmann::ordered_json(at(ref, c)); },
             [](const C&) { return std::string(); }};
   }
@@ -110,7 +113,7 @@ struct FieldsOf {
     std::string list;
     for (const auto& o : options) list += (list.empty() ? "" : " | ") + o;
     return {{key, "string", "", doc + ": " + list},
-            [ref](C& c, const YAML::Node& n) { ref(c) = detail::scalar<std::string>(n, "a string"); },
+            [ref](C& c, const YAML::Node& n) { ref(c) = detail::utf8(detail::scalar<std::string>(n, "a string")); },
             [ref](const C& c) { return nlohmann::ordered_json(at(ref, c)); },
             [ref, options, list](const C& c) {
               for (const auto& o : options)

@@ -88,6 +88,8 @@ TEST(Schema, FileErrorsNameTheFileTheLineAndTheKey) {
   EXPECT_EQ(error_of([] { read("net: {layers: [1, x]}\n"); }),
             "toy.yaml: line 1: net.layers: expected a list of integers, got 'x'");
   EXPECT_EQ(error_of([] { read("- 1\n"); }), "toy.yaml: line 1: expected a mapping of keys, got a list");
+  // Found by fuzz_train_config: text that is not UTF-8 threw from JSON far from the key.
+  EXPECT_EQ(error_of([] { read("name: a\x81" "b\n"); }), "toy.yaml: line 1: name: is not UTF-8 text");
 }
 
 TEST(Schema, SetsKeysFromTheCommandLine) {
