@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "config/schema.h"
 #include "config/yaml_json.h"
 #include "config/yaml_reader.h"
 
@@ -19,6 +20,10 @@ namespace genre::search {
 namespace {
 
 [[noreturn]] void bad(const std::string& key, const std::string& problem) { throw UsageError(key + ": " + problem); }
+
+// A spec value in an error message; bytes that are not UTF-8 (which dump()
+// would throw on) show as U+FFFD.
+std::string dumped(const nlohmann::json& v) { return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 std::string show(const YAML::Node& n) {
   if (n.IsScalar()) return "'" + n.Scalar() + "'";
@@ -58,16 +63,6 @@ Method parse_method(const std::string& s) {
   if (s == "random") return Method::kRandom;
   if (s == "tpe") return Method::kTpe;
   bad("method", "unknown method '" + s + "' (supported: grid, random, tpe)");
-}
-
-MetricSpec parse_metric(const YAML::Node& n) {
-  if (!n.IsMap()) bad("metric", "must be a mapping {name: ..., goal: maximize | minimize}");
-  known_keys(n, "metric", {"name", "goal"});
-  MetricSpec m;
-  if (!n["name"]) bad("metric.name", "is required");
-  m.name = text(n["name"], "metric.name");
-  if (n["goal"]) m.goal = parse_goal(text(n["goal"], "metric.goal"));
-  return m;
 }
 
 // asha's keys; hyperband takes the same three.
@@ -206,28 +201,76 @@ void parse_early_terminate(const YAML::Node& n, SweepSpec& s) {
 }
 // ---- end of the adaptive block ----
 
+// The spec's fixed keys as written, read and checked by the schema below; the
+// parts with readers of their own (base, base_for_model, early_terminate,
+// tpe, parameters) are kept as YAML for them.
+struct WrittenSweep {
+  std::optional<std::string> name, description, method, metric_name, metric_goal;
+  std::optional<long> max_trials, seed, ranks_per_trial;
+  // Undefined (false) when the key is not written; a default Node is a null value.
+  YAML::Node base{YAML::NodeType::Undefined}, base_for_model{YAML::NodeType::Undefined},
+      early_terminate{YAML::NodeType::Undefined}, tpe{YAML::NodeType::Undefined}, parameters{YAML::NodeType::Undefined};
+};
+
+void non_empty(const std::string& key, const std::string& v) {
+  if (v.empty()) bad(key, "must be a non-empty text");
+}
+
+const config::Schema<WrittenSweep>& sweep_keys() {
+  using F = config::FieldsOf<WrittenSweep>;
+  using W = WrittenSweep;
+  auto text_at = [](std::optional<std::string> W::*m) { return [m](W& w) -> std::optional<std::string>& { return w.*m; }; };
+  auto int_at = [](std::optional<long> W::*m) { return [m](W& w) -> std::optional<long>& { return w.*m; }; };
+  auto yaml_at = [](YAML::Node W::*m) { return [m](W& w) -> YAML::Node& { return w.*m; }; };
+  static const config::Schema<WrittenSweep> schema({
+      F::maybe_text("name", "the sweep's name (default: the --out folder's)", text_at(&W::name), non_empty),
+      F::maybe_text("description", "free text", text_at(&W::description)),
+      F::maybe_text("method", "grid | random | tpe", text_at(&W::method),
+                    [](const std::string& key, const std::string& v) {
+                      non_empty(key, v);
+                      parse_method(v);
+                    }),
+      F::maybe_text("metric.name", "a per-epoch validation metric of the trainer", text_at(&W::metric_name), non_empty),
+      F::maybe_text("metric.goal", "maximize | minimize", text_at(&W::metric_goal),
+                    [](const std::string& key, const std::string& v) {
+                      non_empty(key, v);
+                      parse_goal(v);
+                    }),
+      F::maybe_integer("max_trials", "trials to run (random, tpe: required; grid: caps the grid)", int_at(&W::max_trials), 1, 1000000),
+      F::maybe_integer("seed", "seed of the random draws", int_at(&W::seed), 0, std::numeric_limits<long>::max()),
+      F::maybe_integer("ranks_per_trial", "ranks that train one trial data-parallel", int_at(&W::ranks_per_trial), 1, 1 << 20),
+      F::yaml("base", "the training config every trial starts from, or a training job file", yaml_at(&W::base)),
+      F::yaml("base_for_model", "per model.name, a config merged over base", yaml_at(&W::base_for_model)),
+      F::yaml("early_terminate", "asha | hyperband | median and its settings", yaml_at(&W::early_terminate)),
+      F::yaml("tpe", "method tpe's settings", yaml_at(&W::tpe)),
+      F::yaml("parameters", "the values to sweep (search/params.h)", yaml_at(&W::parameters)),
+  });
+  return schema;
+}
+
 SweepSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
   if (!root.IsMap()) bad("(top level)", "a sweep spec must be a mapping");
-  known_keys(root, "", {"name", "description", "method", "metric", "max_trials", "seed", "ranks_per_trial",
-                        "early_terminate", "base", "base_for_model", "parameters", "tpe"});
+  WrittenSweep w;
+  sweep_keys().read(w, root, "");
+  sweep_keys().validate(w);
   SweepSpec s;
-  if (root["name"]) s.name = text(root["name"], "name");
-  if (!root["method"]) bad("method", "is required (grid, random or tpe)");
-  s.method = parse_method(text(root["method"], "method"));
-  if (root["metric"]) s.metric = parse_metric(root["metric"]);
-  if (root["max_trials"]) s.max_trials = static_cast<int>(integer(root["max_trials"], "max_trials", 1, 1000000));
-  if (root["seed"])
-    s.seed = static_cast<std::uint64_t>(integer(root["seed"], "seed", 0, std::numeric_limits<std::int64_t>::max()));
-  if (root["ranks_per_trial"])
-    s.ranks_per_trial = static_cast<int>(integer(root["ranks_per_trial"], "ranks_per_trial", 1, 1 << 20));
-  if (root["base"]) s.base = parse_base(root["base"], dir);
-  if (root["base_for_model"]) s.base_for_model = parse_base_for_model(root["base_for_model"], dir);
-  if (root["early_terminate"]) parse_early_terminate(root["early_terminate"], s);
+  if (w.name) s.name = *w.name;
+  if (!w.method) bad("method", "is required (grid, random or tpe)");
+  s.method = parse_method(*w.method);
+  if (root["metric"] && !w.metric_name) bad("metric.name", "is required");
+  if (w.metric_name) s.metric.name = *w.metric_name;
+  if (w.metric_goal) s.metric.goal = parse_goal(*w.metric_goal);
+  if (w.max_trials) s.max_trials = static_cast<int>(*w.max_trials);
+  if (w.seed) s.seed = static_cast<std::uint64_t>(*w.seed);
+  if (w.ranks_per_trial) s.ranks_per_trial = static_cast<int>(*w.ranks_per_trial);
+  if (w.base) s.base = parse_base(w.base, dir);
+  if (w.base_for_model) s.base_for_model = parse_base_for_model(w.base_for_model, dir);
+  if (w.early_terminate) parse_early_terminate(w.early_terminate, s);
   // Adaptive search: method tpe always has its settings, `tpe:` only with it.
-  if (root["tpe"] && s.method != Method::kTpe) bad("tpe", "goes only with method: tpe");
-  if (s.method == Method::kTpe) s.tpe = root["tpe"] ? parse_tpe(root["tpe"]) : TpeOptions{};
-  if (!root["parameters"]) bad("parameters", "is required (the values to sweep)");
-  s.parameters = parse_parameters(root["parameters"], "parameters");
+  if (w.tpe && s.method != Method::kTpe) bad("tpe", "goes only with method: tpe");
+  if (s.method == Method::kTpe) s.tpe = w.tpe ? parse_tpe(w.tpe) : TpeOptions{};
+  if (!w.parameters) bad("parameters", "is required (the values to sweep)");
+  s.parameters = parse_parameters(w.parameters, "parameters");
   return s;
 }
 
@@ -285,7 +328,7 @@ void SweepSpec::validate() const {
       for (std::size_t dot = p.name.find('.'); dot != std::string::npos; dot = p.name.find('.', dot + 1)) {
         const auto* v = find_dotted(base, p.name.substr(0, dot));
         if (v && !v->is_object())
-          bad("parameters." + p.name, "base." + p.name.substr(0, dot) + " is " + v->dump() + ", not a mapping");
+          bad("parameters." + p.name, "base." + p.name.substr(0, dot) + " is " + dumped(*v) + ", not a mapping");
       }
     }
     validate_adaptive();
@@ -318,7 +361,7 @@ void SweepSpec::validate_adaptive() const {
       if (earlier->distribution == Distribution::kConstant || earlier->distribution == Distribution::kCategorical)
         for (const auto& v : c.values)
           if (std::find(earlier->values.begin(), earlier->values.end(), v) == earlier->values.end())
-            bad(key, v.dump() + " is not one of " + c.param + "'s values, so " + p.name + " would never apply");
+            bad(key, dumped(v) + " is not one of " + c.param + "'s values, so " + p.name + " would never apply");
     }
   }
 }

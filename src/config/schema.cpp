@@ -1,35 +1,11 @@
 #include "config/schema.h"
 
 #include <algorithm>
-#include <cstdint>
-#include <sstream>
 
 #include "common/error.h"
 #include "config/yaml_reader.h"
 
 namespace genre::config {
-
-namespace detail {
-
-std::string shown(const YAML::Node& n) {
-  if (n.IsScalar()) return "'" + n.Scalar() + "'";
-  if (n.IsSequence()) return "a list";
-  if (n.IsMap()) return "a mapping";
-  return "nothing";
-}
-
-std::string number_text(double v) {
-  if (std::abs(v) < 1e15 && v == std::floor(v)) return std::to_string(static_cast<std::int64_t>(v));
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-std::string range_text(double lo, double hi) { return "[" + number_text(lo) + ", " + number_text(hi) + "]"; }
-
-bool boolean(const YAML::Node& n) { return scalar<bool>(n, "true or false"); }
-
-}  // namespace detail
 
 void fail(const std::string& where, const std::string& key, const std::string& problem) {
   throw UsageError(where + key + ": " + problem);

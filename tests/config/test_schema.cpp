@@ -88,6 +88,8 @@ TEST(Schema, FileErrorsNameTheFileTheLineAndTheKey) {
   EXPECT_EQ(error_of([] { read("net: {layers: [1, x]}\n"); }),
             "toy.yaml: line 1: net.layers: expected a list of integers, got 'x'");
   EXPECT_EQ(error_of([] { read("- 1\n"); }), "toy.yaml: line 1: expected a mapping of keys, got a list");
+  // Found by fuzz_train_config: text that is not UTF-8 threw from JSON far from the key.
+  EXPECT_EQ(error_of([] { read("name: a\x81" "b\n"); }), "toy.yaml: line 1: name: is not UTF-8 text");
 }
 
 TEST(Schema, SetsKeysFromTheCommandLine) {
@@ -149,6 +151,60 @@ TEST(Schema, DashAndUnderscoreCanSpellOneKey) {
   EXPECT_NE(error_of([&] { dashed.read(t, read_yaml("ntasks_per_node: 7\nntasks-per-node: 8\n", "x"), "x"); })
                 .find("x: line 2: ntasks-per-node: is given twice (first as ntasks_per_node at line 1; - and _ spell"),
             std::string::npos);
+}
+
+// Keys that may be left out (the job spec's kind): absent or null is "not
+// given", and the checks of fields.h-style run in validate().
+struct Optional {
+  std::optional<long> count;
+  std::optional<bool> on;
+  std::optional<std::string> word;
+  std::optional<std::vector<std::string>> words;
+  std::optional<std::vector<std::pair<std::string, std::string>>> pairs;
+  YAML::Node part{YAML::NodeType::Undefined};
+};
+
+using G = FieldsOf<Optional>;
+
+void no_spaces(const std::string& key, const std::string& v) {
+  if (v.find(' ') != std::string::npos) throw UsageError(key + ": '" + v + "' has a space");
+}
+
+const Schema<Optional>& optional_schema() {
+  static const Schema<Optional> schema({
+      G::maybe_integer("count", "how many", [](Optional& o) -> std::optional<long>& { return o.count; }, 1, 9),
+      G::maybe_flag("on", "switch", [](Optional& o) -> std::optional<bool>& { return o.on; }),
+      G::maybe_text("word", "a word", [](Optional& o) -> std::optional<std::string>& { return o.word; }, no_spaces),
+      G::maybe_texts("words", "words", [](Optional& o) -> std::optional<std::vector<std::string>>& { return o.words; }, no_spaces),
+      G::maybe_pairs("pairs", "names", [](Optional& o) -> std::optional<G::Pairs>& { return o.pairs; }, no_spaces),
+      G::yaml("part", "its own reader's", [](Optional& o) -> YAML::Node& { return o.part; }),
+  });
+  return schema;
+}
+
+Optional read_optional(const std::string& yaml) {
+  Optional o;
+  optional_schema().read(o, read_yaml(yaml, "o.yaml"), "o.yaml");
+  optional_schema().validate(o);
+  return o;
+}
+
+TEST(Schema, KeysThatMayBeLeftOut) {
+  const Optional none = read_optional("count:\nword: ~\n");
+  EXPECT_FALSE(none.count || none.on || none.word || none.words || none.pairs || none.part);
+  const Optional all = read_optional("count: 3\non: off\nword: w\nwords: one\npairs: {B: 2, A: 1}\npart: {x: [1]}\n");
+  EXPECT_EQ(all.count, 3);
+  EXPECT_EQ(all.on, false);
+  EXPECT_EQ(all.words, std::vector<std::string>{"one"}) << "a lone value is a one-entry list";
+  ASSERT_TRUE(all.pairs);
+  EXPECT_EQ((*all.pairs)[0], (std::pair<std::string, std::string>{"B", "2"})) << "in the order written";
+  EXPECT_EQ(all.part["x"][0].Scalar(), "1");
+  EXPECT_EQ(error_of([] { read_optional("count: 10\n"); }), "count: 10 is out of range [1, 9]");
+  EXPECT_EQ(error_of([] { read_optional("words: [a, 'b c']\n"); }), "words[1]: 'b c' has a space");
+  EXPECT_EQ(error_of([] { read_optional("pairs: {'a b': 1}\n"); }), "pairs.a b: 'a b' has a space");
+  EXPECT_EQ(error_of([] { read_optional("words: [a, [b]]\n"); }),
+            "o.yaml: line 1: words: entry 1: expected a single value, got a list");
+  EXPECT_EQ(error_of([] { read_optional("on: maybe\n"); }), "o.yaml: line 1: on: expected true or false, got 'maybe'");
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ $(cat err.txt)"
 base='base: {model: {name: mlp, hidden: [16]}, train: {epochs: 2}}'
 check 1 "method: grid
 parameters: {optim.lr: {values: [0.1]}}
-max_trails: 3" "spec.yaml: max_trails: unknown key"
+max_trails: 3" "spec.yaml: line 3: max_trails: unknown key"
 check 1 "method: random
 parameters: {optim.lr: {min: 0.1, max: 0.01}}
 max_trials: 3" "spec.yaml: parameters.optim.lr.min: must be below max"
@@ -52,7 +52,7 @@ parameters: {optim.lr: {values: [0.1]}}" "ranks_per_trial: "
 # Under mpiexec every rank stops alike and only rank 0 speaks.
 check 3 "method: grid
 parameters: {optim.lr: {values: [0.1]}}
-max_trails: 3" "spec.yaml: max_trails: unknown key"
+max_trails: 3" "spec.yaml: line 3: max_trails: unknown key"
 check 3 "method: grid
 $base
 parameters: {optim.lr: {values: [0.1, -1]}}" 'trial 1 {"optim.lr":-1}: training config: optim.lr'

@@ -208,16 +208,16 @@ TEST(SweepSpec, MalformedSpecsNameTheKeyAndTheProblem) {
     const char* expected;  // a piece of the message
   };
   const Case cases[] = {
-      {"method: grid\nparameters: {a: {values: [1]}}\nbogus: 1\n", "spec.yaml: bogus: unknown key"},
+      {"method: grid\nparameters: {a: {values: [1]}}\nbogus: 1\n", "spec.yaml: line 3: bogus: unknown key (known: name, description, method, metric,"},
       {"parameters: {a: {values: [1]}}\n", "method: is required"},
       {"method: bayes\nparameters: {a: {values: [1]}}\n", "method: unknown method 'bayes'"},
       {"method: grid\n", "parameters: is required"},
       {"method: grid\nparameters: {}\n", "parameters: is empty"},
       {"method: random\nparameters: {a: {values: [1]}}\n", "max_trials: is required for method random"},
-      {"method: random\nmax_trials: 0\nparameters: {a: {values: [1]}}\n", "max_trials: must be in 1..1000000"},
-      {"method: random\nmax_trials: many\nparameters: {a: {values: [1]}}\n", "max_trials: must be an integer"},
-      {"method: grid\nseed: -1\nparameters: {a: {values: [1]}}\n", "seed: must be at least 0"},
-      {"method: grid\nranks_per_trial: 0\nparameters: {a: {values: [1]}}\n", "ranks_per_trial: must be in 1.."},
+      {"method: random\nmax_trials: 0\nparameters: {a: {values: [1]}}\n", "spec.yaml: max_trials: 0 is out of range [1, 1000000]"},
+      {"method: random\nmax_trials: many\nparameters: {a: {values: [1]}}\n", "spec.yaml: line 2: max_trials: expected an integer, got 'many'"},
+      {"method: grid\nseed: -1\nparameters: {a: {values: [1]}}\n", "spec.yaml: seed: -1 is out of range [0, ...]"},
+      {"method: grid\nranks_per_trial: 0\nparameters: {a: {values: [1]}}\n", "spec.yaml: ranks_per_trial: 0 is out of range [1, 1048576]"},
       {"method: grid\nmetric: {name: val_loss, goal: up}\nparameters: {a: {values: [1]}}\n",
        "metric.goal: must be maximize or minimize"},
       {"method: grid\nmetric: {goal: maximize}\nparameters: {a: {values: [1]}}\n", "metric.name: is required"},
