@@ -53,10 +53,13 @@ OpenedData open_data(const data::Dataset& dataset, InputKind input, const DataCo
   d.bytes = in_memory_bytes(dataset, input);
   const std::int64_t budget = std::int64_t{config.memory_budget_mb} << 20;
   d.streamed = input == InputKind::Features && d.bytes > budget;
-  if (d.streamed)
-    d.source = std::make_unique<StreamSource>(dataset, StreamOptions{budget, StreamOptions{}.queue_depth});
-  else
+  if (d.streamed) {
+    auto stream = std::make_unique<StreamSource>(dataset, StreamOptions{budget, StreamOptions{}.queue_depth});
+    d.held = &stream->held();
+    d.source = std::move(stream);
+  } else {
     d.source = std::make_unique<OwnedInMemory>(load_training_data(dataset, input));
+  }
   return d;
 }
 

@@ -10,6 +10,7 @@
 #include "data/dataset.h"
 #include "train/config.h"
 #include "train/data_source.h"
+#include "train/held_bytes.h"
 #include "train/training_data.h"
 
 namespace genre::train {
@@ -18,6 +19,7 @@ struct OpenedData {
   std::unique_ptr<DataSource> source;
   bool streamed = false;
   std::int64_t bytes = 0;  // what holding every part in memory takes
+  const HeldBytes* held = nullptr;  // streamed: what the stream holds and has read
 };
 
 // The bytes the in-memory backend would hold for all three parts, from the

@@ -124,6 +124,9 @@ int train_main(int argc, char** argv) {
       trainer = std::make_unique<Trainer>(config, data, options);
     }
     const TrainResult r = trainer->run();
+    if (opened.held)
+      spdlog::info("streamed: this rank read {} MiB of features from the shards (the standardisation's pass included), "
+                   "held at most {} MiB", opened.held->read() >> 20, opened.held->peak() >> 20);
     if (r.outcome == Outcome::Interrupted) {
       if (root)
         std::cout << "train: interrupted after " << r.epochs_run << " complete epoch(s); state saved in "
