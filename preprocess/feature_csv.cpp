@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -11,6 +12,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "data/dataset.h"
+#include "data/shard_table.h"
 #include "common/file_io.h"
 #include "data/split.h"
 #include "dsp/feature_table.h"
@@ -44,16 +46,80 @@ void append_row(std::string& out, const std::string& name, const float* values, 
   out += ',' + label + '\n';
 }
 
-// Writes `text` to dir/name (published whole), or, with no rows, removes an
-// earlier export's dir/name so the folder never mixes two datasets.
-void write_or_drop(const fs::path& dir, const char* name, const std::string& text, std::size_t rows) {
-  if (rows > 0) {
-    write_durably(dir / name, text);
-  } else if (fs::exists(dir / name)) {
-    fs::remove(dir / name);
-    spdlog::info("removed {}: this dataset has no such rows", (dir / name).string());
+// A CSV written row by row under its temporary name and published whole by
+// finish(), so an export holds one line at a time, and a reader never sees
+// half a file; the temporary is removed when finish() is never reached.
+class CsvFile {
+ public:
+  CsvFile(fs::path final_path, const std::string& header)
+      : final_(std::move(final_path)), tmp_(temp_name(final_)), file_(std::fopen(tmp_.c_str(), "wb")) {
+    if (!file_) throw_errno(tmp_.string() + ": cannot create", errno);
+    put(header);
   }
-}
+  ~CsvFile() {
+    if (!file_) return;
+    std::fclose(file_);
+    std::error_code ignored;
+    fs::remove(tmp_, ignored);
+  }
+  CsvFile(const CsvFile&) = delete;
+  CsvFile& operator=(const CsvFile&) = delete;
+
+  void row(const std::string& name, const float* values, std::size_t n, const std::string& label) {
+    line_.clear();
+    append_row(line_, name, values, n, label);
+    put(line_);
+    ++rows_;
+  }
+  std::size_t rows() const { return rows_; }
+  // Publishes the file; with no rows, removes it and an earlier export's
+  // file of that name, so the folder never mixes two datasets.
+  void finish() {
+    if (std::fclose(std::exchange(file_, nullptr)) != 0) throw_errno(tmp_.string() + ": cannot write", errno);
+    if (rows_ > 0) return publish(tmp_, final_);
+    fs::remove(tmp_);
+    if (fs::exists(final_)) {
+      fs::remove(final_);
+      spdlog::info("removed {}: this dataset has no such rows", final_.string());
+    }
+  }
+
+ private:
+  void put(const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size())
+      throw_errno(tmp_.string() + ": cannot write", errno);
+  }
+  fs::path final_, tmp_;
+  std::FILE* file_;
+  std::string line_;
+  std::size_t rows_ = 0;
+};
+
+// The tables of the last few shards the export asked for. Rows are asked in
+// track-id order; preprocess writes neighbouring ids into few shards, so few
+// shards are read more than once, and memory stays at `keep` shards' tables.
+class TableCache {
+ public:
+  TableCache(const data::Dataset& ds, std::size_t keep) : ds_(ds), keep_(keep) {}
+  const float* row(std::uint32_t shard, std::uint32_t row) {
+    auto it = std::find_if(held_.begin(), held_.end(), [&](const auto& h) { return h.first == shard; });
+    if (it == held_.end()) {
+      if (held_.size() == keep_) held_.erase(held_.begin());
+      held_.emplace_back(shard, data::read_shard_table(ds_.shard_path(shard)));
+      it = held_.end() - 1;
+    }
+    const data::ShardTable& t = it->second;
+    if (row >= t.rows() || t.columns != ds_.manifest().params.table_columns.size())
+      throw Error(ds_.shard_path(shard).string() + ": /segments/table has no row " + std::to_string(row) + " of " +
+                  std::to_string(ds_.manifest().params.table_columns.size()) + " columns");
+    return t.table.data() + static_cast<std::size_t>(row) * t.columns;
+  }
+
+ private:
+  const data::Dataset& ds_;
+  std::size_t keep_;
+  std::vector<std::pair<std::uint32_t, data::ShardTable>> held_;  // least recently read first
+};
 
 // ------------------------------------------------------------------ import
 
@@ -125,6 +191,9 @@ data::TrackFeatures track_features(const std::string& id, const CsvTrack& t, int
 
 }  // namespace
 
+// Streams: the segments are located from /segments/track alone
+// (Dataset::index) and their table rows read a shard at a time, so memory
+// holds a few shards' tables and one line, never the dataset's features.
 CsvExport export_feature_csv(const fs::path& dataset, const fs::path& dir) {
   const data::Dataset ds = data::Dataset::open(dataset);
   const auto& params = ds.manifest().params;
@@ -138,37 +207,34 @@ CsvExport export_feature_csv(const fs::path& dataset, const fs::path& dir) {
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return tracks[a].id < tracks[b].id; });
   auto label_of = [&](std::size_t t) { return ds.classes().at(static_cast<std::size_t>(tracks[t].label)); };
 
-  CsvExport result;
-  std::string segment_csv = header(columns), track_csv = header(columns);
+  fs::create_directories(dir);
+  CsvFile segment_csv(dir / kSegmentCsv, header(columns)), track_csv(dir / kTrackCsv, header(columns));
   // A dataset imported from a 30-s CSV alone holds whole tracks as its
   // segments (segment_samples 0): they are not 3-s rows.
   if (params.segment_samples > 0) {
-    const data::SegmentSet all = ds.load(data::Part::All);
-    std::vector<std::vector<std::size_t>> rows(tracks.size());  // of each track, by segment index
-    for (std::size_t r = 0; r < all.n; ++r) {
-      auto& v = rows[static_cast<std::size_t>(all.track[r])];
-      const auto k = static_cast<std::size_t>(all.segment[r]);
-      if (v.size() <= k) v.resize(k + 1, std::numeric_limits<std::size_t>::max());
-      v[k] = r;
-    }
+    // Part::All: every track in tracks() order, its segments by index.
+    const data::SegmentIndex where = ds.index(data::Part::All);
+    std::vector<std::size_t> first(tracks.size());
+    for (std::size_t t = 0, pos = 0; t < tracks.size(); pos += static_cast<std::size_t>(tracks[t].n_segments), ++t)
+      first[t] = pos;
+    TableCache tables(ds, 16);
     for (std::size_t t : order)
-      for (std::size_t k = 0; k < rows[t].size(); ++k) {
-        if (rows[t][k] == std::numeric_limits<std::size_t>::max()) continue;
-        append_row(segment_csv, tracks[t].id + "." + std::to_string(k) + ".wav", all.table.data() + rows[t][k] * nc,
-                   nc, label_of(t));
-        ++result.segment_rows;
+      for (int k = 0; k < tracks[t].n_segments; ++k) {
+        const std::size_t i = first[t] + static_cast<std::size_t>(k);
+        segment_csv.row(tracks[t].id + "." + std::to_string(k) + ".wav", tables.row(where.shard[i], where.row[i]), nc,
+                        label_of(t));
       }
   }
+  // Whole-track rows: one per track (not per segment), read a shard at a time.
   const std::vector<float> whole = ds.track_tables();
   for (std::size_t t : order) {
     const float* row = whole.data() + t * nc;
     if (std::isnan(row[0])) continue;  // unknown: imported from a 3-s CSV alone
-    append_row(track_csv, tracks[t].id + ".wav", row, nc, label_of(t));
-    ++result.track_rows;
+    track_csv.row(tracks[t].id + ".wav", row, nc, label_of(t));
   }
-  fs::create_directories(dir);
-  write_or_drop(dir, kSegmentCsv, segment_csv, result.segment_rows);
-  write_or_drop(dir, kTrackCsv, track_csv, result.track_rows);
+  const CsvExport result{segment_csv.rows(), track_csv.rows()};
+  segment_csv.finish();
+  track_csv.finish();
   return result;
 }
 

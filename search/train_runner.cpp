@@ -8,6 +8,7 @@
 #include "train/config.h"
 #include "train/data_parallel.h"
 #include "train/failure.h"
+#include "train/source_factory.h"
 #include "train/metrics.h"
 #include "train/threads.h"
 #include "train/trainer.h"
@@ -63,13 +64,13 @@ void TrainRunner::validate(const nlohmann::json& config, const MetricSpec& metri
   }
 }
 
-const train::TrainingData& TrainRunner::data_for(train::InputKind kind) {
-  auto& slot = loaded_[static_cast<int>(kind)];
+const train::DataSource& TrainRunner::data_for(train::InputKind kind, const train::DataConfig& config) {
+  auto& slot = loaded_[{static_cast<int>(kind), config.memory_budget_mb}];
   if (!slot) {
     if (!dataset_) dataset_ = std::make_unique<data::Dataset>(data::Dataset::open(data_path_));
-    slot = std::make_unique<train::TrainingData>(train::load_training_data(*dataset_, kind));
+    slot = std::make_unique<train::OpenedData>(train::open_data(*dataset_, kind, config));
   }
-  return *slot;
+  return *slot->source;
 }
 
 TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& group, const EpochCallback& on_epoch) {
@@ -81,15 +82,15 @@ TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& gro
 
     // Reading the data may fail on one rank alone (its filesystem, its
     // memory): the group agrees on that before it trains (train/agreement.h).
-    const train::TrainingData* loaded = nullptr;
+    const train::DataSource* loaded = nullptr;
     train::Agreement agreement(*comm);
     agreement.run([&] {
       if (!dataset_) dataset_ = std::make_unique<data::Dataset>(data::Dataset::open(data_path_));
       const bool has_table = !dataset_->manifest().params.table_columns.empty();
-      loaded = &data_for(train::resolve_input(config.data.input, config.model.name, has_table));
+      loaded = &data_for(train::resolve_input(config.data.input, config.model.name, has_table), config.data);
     });
     agreement.settle();
-    const train::TrainingData& data = *loaded;
+    const train::DataSource& data = *loaded;
 
     bool interrupt = false;
     train::TrainerOptions options;
@@ -100,7 +101,7 @@ TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& gro
     options.hooks.on_epoch = [&](const train::EpochRecord& record) {
       EpochReport report;
       report.epoch = record.epoch;
-      report.metrics = scalars(record.to_json(data.classes));
+      report.metrics = scalars(record.to_json(data.info().classes));
       report.seconds = record.seconds;
       switch (on_epoch(report)) {
         case Verdict::kContinue: return true;
@@ -128,7 +129,7 @@ TrialResult TrainRunner::run(const TrialAssignment& trial, const dist::Comm& gro
       result.final_metrics["test_accuracy"] = r.test.accuracy;
       result.final_metrics["test_track_accuracy"] = r.test.track_accuracy;
       result.final_metrics["test_macro_f1"] = r.test.macro_f1;
-      result.confusion = confusion_of(r.test, data.classes);
+      result.confusion = confusion_of(r.test, data.info().classes);
     }
     return result;
   } catch (const c10::Error& e) {

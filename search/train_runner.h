@@ -3,13 +3,16 @@
 // trial is one DataParallelTrainer run over the group's communicator, writing
 // its run folder (config.yaml, model.json, checkpoint.pt, state.pt,
 // metrics.jsonl, final.json, confusion.csv) into the trial folder. The
-// dataset is opened once per process and each input kind loaded once, then
-// shared by every trial the process trains.
+// dataset is opened once per process and each input kind's data source (held
+// in memory, or streamed when larger than the trial's data.memory_budget_mb:
+// train/source_factory.h) opened once, then shared by every trial the
+// process trains.
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "search/trial_runner.h"
 
@@ -17,7 +20,9 @@ namespace genre::data {
 class Dataset;
 }
 namespace genre::train {
-struct TrainingData;
+struct OpenedData;
+class DataSource;
+struct DataConfig;
 enum class InputKind;
 }  // namespace genre::train
 
@@ -32,12 +37,13 @@ class TrainRunner : public TrialRunner {
   TrialResult run(const TrialAssignment& trial, const dist::Comm& group, const EpochCallback& on_epoch) override;
 
  private:
-  const train::TrainingData& data_for(train::InputKind kind);
+  const train::DataSource& data_for(train::InputKind kind, const train::DataConfig& config);
   std::filesystem::path data_path_;
   NodePlacement node_;
   std::function<bool()> stop_requested_;
   std::unique_ptr<data::Dataset> dataset_;
-  std::map<int, std::unique_ptr<train::TrainingData>> loaded_;  // by InputKind
+  // By InputKind and budget: trials of one sweep mostly share both.
+  std::map<std::pair<int, int>, std::unique_ptr<train::OpenedData>> loaded_;
 };
 
 }  // namespace genre::search

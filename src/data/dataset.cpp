@@ -101,16 +101,17 @@ Dataset Dataset::open(const fs::path& path) {
   return d;
 }
 
-SegmentSet Dataset::load(Part part) const {
+Dataset::Plan Dataset::plan(Part part) const {
   // Output position of each wanted (track, segment), in the split's order,
   // grouped by track in order of first appearance.
-  std::vector<std::vector<long>> pos(tracks_.size());
-  std::vector<std::size_t> order;  // tracks in output order
+  Plan plan;
+  auto& pos = plan.pos;
+  pos.resize(tracks_.size());
   auto want = [&](std::size_t t, int k) {
     auto& p = pos[t];
     if (p.empty()) {
       p.assign(static_cast<std::size_t>(tracks_[t].n_segments), -1);
-      order.push_back(t);
+      plan.order.push_back(t);
     }
     if (k < 0) {
       std::fill(p.begin(), p.end(), 0);
@@ -135,18 +136,55 @@ SegmentSet Dataset::load(Part part) const {
       want(t, -1);
     }
   }
+  for (std::size_t t : plan.order)
+    for (long& p : pos[t])
+      if (p >= 0) p = static_cast<long>(plan.n++);
+  return plan;
+}
 
+// For each shard, its rows' tracks (row of /tracks -> index into tracks_, -1
+// when not wanted); empty for shards the plan needs nothing from.
+std::vector<std::vector<long>> Dataset::shard_tracks(const Plan& p) const {
+  std::vector<std::vector<long>> row_track(manifest_.shards.size());
+  for (std::size_t t : p.order) {
+    auto& rows = row_track[where_[t].shard];
+    if (rows.empty()) rows.assign(manifest_.shards[where_[t].shard].tracks, -1);
+    rows[static_cast<std::size_t>(where_[t].row)] = static_cast<long>(t);
+  }
+  return row_track;
+}
+
+template <class Place>
+void Dataset::place_rows(const Plan& p, const std::vector<long>& shard_tracks,
+                         const std::vector<std::int32_t>& row_track, const fs::path& file, Place place) const {
+  std::vector<int> seen(shard_tracks.size(), 0);
+  for (std::size_t r = 0; r < row_track.size(); ++r) {
+    const auto shard_row = static_cast<std::size_t>(row_track[r]);
+    const int k = seen[shard_row]++;
+    const long t = shard_tracks[shard_row];
+    if (t < 0) continue;
+    const auto& pos = p.pos[static_cast<std::size_t>(t)];
+    if (static_cast<std::size_t>(k) >= pos.size())
+      throw Error(file.string() + ": track '" + tracks_[static_cast<std::size_t>(t)].id +
+                  "' has more segment rows than /tracks/n_segments says");
+    const long o = pos[static_cast<std::size_t>(k)];
+    if (o >= 0) place(static_cast<std::size_t>(o), r);
+  }
+}
+
+SegmentSet Dataset::load(Part part) const {
+  const Plan p = plan(part);
   SegmentSet out;
+  out.n = p.n;
   out.frames = static_cast<std::size_t>(manifest_.params.frames);
   out.dims = static_cast<std::size_t>(manifest_.params.dims);
   out.columns = manifest_.params.table_columns.size();
-  for (std::size_t t : order)
-    for (long& p : pos[t])
-      if (p >= 0) {
-        p = static_cast<long>(out.n++);
+  for (std::size_t t : p.order)
+    for (const long& o : p.pos[t])
+      if (o >= 0) {
         out.label.push_back(tracks_[t].label);
         out.track.push_back(static_cast<int>(t));
-        out.segment.push_back(static_cast<int>(&p - pos[t].data()));
+        out.segment.push_back(static_cast<int>(&o - p.pos[t].data()));
       }
   const std::size_t row = out.frames * out.dims;
   out.features.resize(out.n * row);
@@ -154,34 +192,42 @@ SegmentSet Dataset::load(Part part) const {
 
   // Each needed shard is read once and scattered into place, so memory peaks
   // at the result plus one shard.
-  std::vector<std::vector<long>> row_track(manifest_.shards.size());
-  for (std::size_t t : order) {
-    auto& rows = row_track[where_[t].shard];
-    if (rows.empty()) rows.assign(manifest_.shards[where_[t].shard].tracks, -1);
-    rows[static_cast<std::size_t>(where_[t].row)] = static_cast<long>(t);
-  }
+  const auto row_track = shard_tracks(p);
   for (std::size_t s = 0; s < row_track.size(); ++s) {
     if (row_track[s].empty()) continue;
     const ShardReader reader(root_ / manifest_.shards[s].file);
     const SegmentBlock block = reader.read_segments();
-    std::vector<int> seen(row_track[s].size(), 0);
-    for (std::size_t r = 0; r < block.n; ++r) {
-      const auto shard_row = static_cast<std::size_t>(block.track[r]);
-      const int k = seen[shard_row]++;
-      const long t = row_track[s][shard_row];
-      if (t < 0) continue;
-      const auto& p = pos[static_cast<std::size_t>(t)];
-      if (static_cast<std::size_t>(k) >= p.size())
-        throw Error(reader.path().string() + ": track '" + tracks_[static_cast<std::size_t>(t)].id +
-                    "' has more segment rows than /tracks/n_segments says");
-      const long o = p[static_cast<std::size_t>(k)];
-      if (o < 0) continue;
-      const auto dst = static_cast<std::size_t>(o);
+    place_rows(p, row_track[s], block.track, reader.path(), [&](std::size_t dst, std::size_t r) {
       std::memcpy(out.features.data() + dst * row, block.features.data() + r * row, row * sizeof(float));
       if (out.columns > 0)
         std::memcpy(out.table.data() + dst * out.columns, block.table.data() + r * out.columns,
                     out.columns * sizeof(float));
-    }
+    });
+  }
+  return out;
+}
+
+SegmentIndex Dataset::index(Part part) const {
+  const Plan p = plan(part);
+  SegmentIndex out;
+  out.label.resize(p.n);
+  out.track.resize(p.n);
+  out.shard.resize(p.n);
+  out.row.resize(p.n);
+  for (std::size_t t : p.order)
+    for (const long o : p.pos[t])
+      if (o >= 0) {
+        out.label[static_cast<std::size_t>(o)] = tracks_[t].label;
+        out.track[static_cast<std::size_t>(o)] = static_cast<int>(t);
+      }
+  const auto row_track = shard_tracks(p);
+  for (std::size_t s = 0; s < row_track.size(); ++s) {
+    if (row_track[s].empty()) continue;
+    const ShardReader reader(root_ / manifest_.shards[s].file);
+    place_rows(p, row_track[s], reader.read_segment_tracks(), reader.path(), [&](std::size_t dst, std::size_t r) {
+      out.shard[dst] = static_cast<std::uint32_t>(s);
+      out.row[dst] = static_cast<std::uint32_t>(r);
+    });
   }
   return out;
 }

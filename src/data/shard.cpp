@@ -339,9 +339,50 @@ SegmentBlock ShardReader::read_track(int row) const {
   return b;
 }
 
+std::vector<std::int32_t> ShardReader::read_segment_tracks() const {
+  const auto track = h5::File::open_read(path_).read<std::int32_t>("/segments/track");
+  for (std::int32_t t : track)
+    if (t < 0 || static_cast<std::size_t>(t) >= tracks_.size())
+      throw Error(path_.string() + ": /segments/track: row " + std::to_string(t) + " is not in /tracks");
+  return track;
+}
+
 std::vector<float> ShardReader::read_track_table() const {
   if (params_.table_columns.empty()) return {};
   return h5::File::open_read(path_).read<float>("/tracks/table");
+}
+
+// ---------------------------------------------------------------- rows
+
+struct ShardRows::Open {
+  h5::File file;
+};
+
+ShardRows::ShardRows(fs::path path) : path_(std::move(path)) {
+  open_ = std::make_unique<Open>(Open{h5::File::open_read(path_)});
+  const h5::File& f = open_->file;
+  const Shape shape = f.shape("/segments/features");
+  if (shape.size() != 3) throw Error(path_.string() + ": /segments/features: expected 3-D, got " + shape_text(shape));
+  rows_ = shape[0];
+  row_size_ = shape[1] * shape[2];
+  chunk_rows_ = std::max<std::size_t>(rows_, 1);
+  const h5::DatasetId set(H5Dopen2(f.id(), "/segments/features", H5P_DEFAULT));
+  const h5::PropListId create(set ? H5Dget_create_plist(set.get()) : H5I_INVALID_HID);
+  if (!create) throw Error(path_.string() + ": /segments/features: cannot read its layout: " + h5::error_stack());
+  if (H5Pget_layout(create.get()) == H5D_CHUNKED) {
+    hsize_t chunk[3] = {0, 0, 0};
+    if (H5Pget_chunk(create.get(), 3, chunk) != 3 || chunk[0] == 0)
+      throw Error(path_.string() + ": /segments/features: bad chunk layout: " + h5::error_stack());
+    chunk_rows_ = chunk[0];
+  }
+}
+
+ShardRows::~ShardRows() = default;
+ShardRows::ShardRows(ShardRows&&) noexcept = default;
+ShardRows& ShardRows::operator=(ShardRows&&) noexcept = default;
+
+std::vector<float> ShardRows::read_features(std::size_t first, std::size_t count) const {
+  return open_->file.read_rows<float>("/segments/features", first, count);
 }
 
 }  // namespace genre::data

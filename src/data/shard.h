@@ -4,6 +4,7 @@
 // that exists under its final name is complete. Readable with plain h5py.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,8 @@ class ShardReader {
   // The segments of one row of tracks() (reads only those rows).
   SegmentBlock read_track(int row) const;
   std::vector<float> read_track_table() const;  // tracks * columns, or empty
+  // /segments/track alone: each row's track (a row of tracks()), checked.
+  std::vector<std::int32_t> read_segment_tracks() const;
   const std::filesystem::path& path() const { return path_; }
 
  private:
@@ -84,6 +87,32 @@ class ShardReader {
   DatasetParams params_;
   std::vector<TrackInfo> tracks_;
   std::size_t segments_ = 0;
+};
+
+// One shard held open for reading /segments/features a run of rows at a time:
+// what a streaming reader does chunk after chunk, where reopening the file
+// for every read would cost as much as the read. Errors name the file.
+class ShardRows {
+ public:
+  explicit ShardRows(std::filesystem::path path);
+  ~ShardRows();
+  ShardRows(ShardRows&&) noexcept;
+  ShardRows& operator=(ShardRows&&) noexcept;
+  // Rows of /segments/features per HDF5 chunk, the unit HDF5 reads (and, with
+  // a filter, checks): reading whole chunks reads every byte once. All rows
+  // when the dataset is stored contiguously.
+  std::size_t chunk_rows() const { return chunk_rows_; }
+  std::size_t rows() const { return rows_; }
+  std::size_t row_size() const { return row_size_; }  // floats per row (frames * dims)
+  // Rows [first, first + count), row after row.
+  std::vector<float> read_features(std::size_t first, std::size_t count) const;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  struct Open;
+  std::filesystem::path path_;
+  std::unique_ptr<Open> open_;
+  std::size_t chunk_rows_ = 0, rows_ = 0, row_size_ = 0;
 };
 
 }  // namespace genre::data

@@ -50,6 +50,7 @@ const config::Schema<TrainConfig>& schema() {
       F::number<int>("data.eval_batch_size", "batch size for evaluation", [](TrainConfig& c) -> int& { return c.data.eval_batch_size; }, 1, 1 << 20),
       F::flag("data.standardize", "standardise inputs with statistics of the training split (per column / per coefficient)", [](TrainConfig& c) -> bool& { return c.data.standardize; }),
       F::flag("data.shuffle", "reshuffle the training split every epoch (seeded)", [](TrainConfig& c) -> bool& { return c.data.shuffle; }),
+      F::number<int>("data.memory_budget_mb", "per rank: data that fits is held in memory, larger data is streamed from the shards holding about this many MiB (docs/streaming.md)", [](TrainConfig& c) -> int& { return c.data.memory_budget_mb; }, 16, 1 << 24),
 
       F::choice("optim.name", "optimiser", [](TrainConfig& c) -> S& { return c.optim.name; }, {"adam", "adamw", "sgd"}),
       F::number<double>("optim.lr", "base learning rate", [](TrainConfig& c) -> double& { return c.optim.lr; }, 1e-12, 10.0),

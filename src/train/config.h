@@ -26,6 +26,9 @@ struct DataConfig {
   int eval_batch_size = 256;
   bool standardize = true;
   bool shuffle = true;
+  // Per rank: a dataset whose parts fit is held in memory, a larger one is
+  // streamed from the shards with about this much held (docs/streaming.md).
+  int memory_budget_mb = 4096;
 };
 
 struct OptimConfig {

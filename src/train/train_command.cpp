@@ -15,6 +15,7 @@
 #include "dist/mpi.h"
 #include "train/commands.h"
 #include "train/data_parallel.h"
+#include "train/source_factory.h"
 #include "train/threads.h"
 #include "train/trainer.h"
 
@@ -109,11 +110,15 @@ int train_main(int argc, char** argv) {
     }();
     const InputKind input =
         resolve_input(config.data.input, config.model.name, !dataset.manifest().params.table_columns.empty());
-    const TrainingData data = load_training_data(dataset, input);
+    const OpenedData opened = open_data(dataset, input, config.data);
+    const DataSource& data = *opened.source;
+    const DataInfo& info = data.info();
     if (root)
-      spdlog::info("train: {} on {} ({} train / {} val / {} test samples of {}, {} classes), {} rank(s) on {}",
-                   config.model.name, args->data.string(), data.train.size(), data.val.size(), data.test.size(),
-                   to_string(input), data.classes.size(), world.size(), device.str());
+      spdlog::info("train: {} on {} ({} train / {} val / {} test samples of {}, {} classes), {} rank(s) on {}; "
+                   "data {} MiB {} (data.memory_budget_mb {})",
+                   config.model.name, args->data.string(), info.train.samples, info.val.samples, info.test.samples,
+                   to_string(input), info.classes.size(), world.size(), device.str(), opened.bytes >> 20,
+                   opened.streamed ? "streamed from the shards" : "held in memory", config.data.memory_budget_mb);
 
     install_stop_signal();
     TrainerOptions options;
@@ -138,6 +143,9 @@ int train_main(int argc, char** argv) {
         give_up_on_peers(e, world.rank(), args->out);
       }
     }();
+    if (opened.held)
+      spdlog::info("streamed: this rank read {} MiB of features from the shards (the standardisation's pass included), "
+                   "held at most {} MiB", opened.held->read() >> 20, opened.held->peak() >> 20);
     if (r.outcome == Outcome::Interrupted) {
       if (root)
         std::cout << "train: interrupted after " << r.epochs_run << " complete epoch(s); state saved in "
@@ -147,7 +155,7 @@ int train_main(int argc, char** argv) {
     if (root) {
       std::cout << "train: " << to_string(r.outcome) << " after " << r.epochs_run << " epoch(s) in " << r.seconds
                 << " s; best epoch " << r.best_epoch;
-      if (data.val.size() > 0) std::cout << " (" << config.train.metric << " " << r.best_value << ")";
+      if (info.val.samples > 0) std::cout << " (" << config.train.metric << " " << r.best_value << ")";
       if (r.has_test)
         std::cout << "; test accuracy " << r.test.accuracy << ", track accuracy " << r.test.track_accuracy
                   << ", macro F1 " << r.test.macro_f1;

@@ -63,8 +63,17 @@ InputKind resolve_input(const std::string& configured, const std::string& model,
 
 namespace {
 
+// The loaded values become the tensor's storage: no copy, so a split is held
+// once also while it is loaded (a copy into a fresh tensor doubled the peak).
+torch::Tensor adopt(std::vector<float>&& values, const std::vector<std::int64_t>& shape) {
+  auto owned = std::make_shared<std::vector<float>>(std::move(values));
+  if (owned->empty()) return torch::empty(shape, torch::kFloat);
+  float* data = owned->data();
+  return torch::from_blob(data, shape, [owned](void*) mutable { owned.reset(); }, torch::kFloat);
+}
+
 PartData load_part(const data::Dataset& ds, data::Part part, InputKind input) {
-  const data::SegmentSet set = ds.load(part);
+  data::SegmentSet set = ds.load(part);
   const auto& tracks = ds.tracks();
   std::vector<std::string> ids;
   const auto n = static_cast<std::int64_t>(set.n);
@@ -100,11 +109,10 @@ PartData load_part(const data::Dataset& ds, data::Part part, InputKind input) {
   torch::Tensor x;
   if (input == InputKind::Table) {
     if (set.columns == 0 && n > 0) throw Error("the dataset has no per-segment feature table");
-    x = torch::empty({n, static_cast<std::int64_t>(set.columns)}, torch::kFloat);
-    if (n) std::memcpy(x.data_ptr<float>(), set.table.data(), set.table.size() * sizeof(float));
+    x = adopt(std::move(set.table), {n, static_cast<std::int64_t>(set.columns)});
   } else {
-    x = torch::empty({n, static_cast<std::int64_t>(set.frames), static_cast<std::int64_t>(set.dims)}, torch::kFloat);
-    if (n) std::memcpy(x.data_ptr<float>(), set.features.data(), set.features.size() * sizeof(float));
+    set.table = {};
+    x = adopt(std::move(set.features), {n, static_cast<std::int64_t>(set.frames), static_cast<std::int64_t>(set.dims)});
   }
   torch::Tensor y = torch::empty({n}, torch::kLong);
   auto* labels = y.data_ptr<std::int64_t>();
