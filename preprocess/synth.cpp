@@ -11,6 +11,7 @@
 
 #include "audio/writer.h"
 #include "common/error.h"
+#include "common/file_io.h"
 #include "common/random.h"
 
 namespace genre::preprocess {
@@ -575,13 +576,6 @@ void write_bytes(const std::filesystem::path& file, const std::string& bytes) {
   if (!out) throw Error("cannot write " + file.string());
 }
 
-std::string read_bytes(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) throw Error("cannot read " + file.string());
-  return bytes;
-}
-
 std::string track_name(const std::string& cls, int track) {
   char number[16];
   std::snprintf(number, sizeof number, "%05d", track);
@@ -631,7 +625,7 @@ void write_bad_file(const SynthConfig& config, const SynthBadFile& bad, int clas
     audio::write_audio(file, samples, 1, rate, "wav_float");
   } else if (bad.kind == "garbage") {
     audio::write_audio(file, music(), 1, rate, "flac");
-    std::string bytes = read_bytes(file);
+    std::string bytes = read_file(file);
     // At least 64 KiB of garbage: libFLAC reads ahead in 16 KiB blocks, and a
     // decoder that stops with bytes left over is what tells corrupt data from
     // a truncated file.

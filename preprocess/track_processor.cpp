@@ -1,26 +1,28 @@
 #include "preprocess/track_processor.h"
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
 #include "audio/loader.h"
 #include "common/error.h"
+#include "common/file_io.h"
 #include "common/hash.h"
 
 namespace genre::preprocess {
 
 namespace {
-std::string read_bytes(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw audio::BadAudio("cannot open file");
-  std::string bytes;
-  in.seekg(0, std::ios::end);
-  bytes.resize(static_cast<std::size_t>(in.tellg()));
-  in.seekg(0);
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!in) throw audio::BadAudio("read error");
-  return bytes;
+// An unreadable file is that track's failure, not the run's. The failed-files
+// list names the file already, so its reason keeps only what read_file says
+// after the path ("cannot read: Permission denied").
+std::string read_track(const std::filesystem::path& file) {
+  try {
+    return read_file(file);
+  } catch (const Error& e) {
+    std::string reason = e.what();
+    const std::string prefix = file.string() + ": ";
+    if (reason.compare(0, prefix.size(), prefix) == 0) reason.erase(0, prefix.size());
+    throw audio::BadAudio(reason);
+  }
 }
 }  // namespace
 
@@ -61,7 +63,7 @@ void TrackProcessor::segment_features(const float* segment, float* out) {
 TrackOutcome TrackProcessor::process(const InputFile& file, const std::optional<StoredTrack>& stored, ShardSink& sink) {
   TrackOutcome outcome;
   try {
-    const std::string bytes = read_bytes(file.full);
+    const std::string bytes = read_track(file.full);
     const std::uint64_t checksum = content_hash(bytes);
     if (stored && stored->size_bytes == bytes.size() && stored->checksum == checksum) {
       outcome.status = TrackOutcome::Status::Reused;
