@@ -155,6 +155,31 @@ TEST_F(DatasetTest, SegmentModeSplitSelectsIndividualSegments) {
   EXPECT_GT(tracks_in_two_parts, 0u);  // the leak the note warns about
 }
 
+// Dataset::index locates what load() reads, row for row: the same labels and
+// tracks in the same order, and each (shard, row) holds that segment's
+// features (stale rows skipped), in track and in segment mode.
+TEST_F(DatasetTest, IndexLocatesTheSegmentsLoadReads) {
+  manifest_.split = make_split(parse_split_spec("segment:0.6,0.2,0.2"), split_tracks_, 11);
+  save_manifest(dir_ / "segments.json", manifest_);
+  for (const char* file : {"dataset.json", "segments.json"}) {
+    const Dataset d = Dataset::open(dir_ / file);
+    for (Part part : {Part::Train, Part::Val, Part::Test, Part::All}) {
+      const SegmentSet set = d.load(part);
+      const SegmentIndex index = d.index(part);
+      ASSERT_EQ(index.size(), set.n) << file;
+      EXPECT_EQ(index.label, set.label) << file;
+      EXPECT_EQ(index.track, set.track) << file;
+      const std::size_t row = set.frames * set.dims;
+      for (std::size_t i = 0; i < set.n; ++i) {
+        const ShardRows rows(d.shard_path(index.shard[i]));
+        const std::vector<float> x = rows.read_features(index.row[i], 1);
+        EXPECT_EQ(x.front(), set.features[i * row]) << file << " segment " << i;
+        EXPECT_EQ(x.back(), set.features[i * row + row - 1]) << file << " segment " << i;
+      }
+    }
+  }
+}
+
 TEST_F(DatasetTest, FilesModeSplitLoadsInFileOrder) {
   genre::test::write_file(dir_ / "train.txt", "c5\na1\nb2\n");
   genre::test::write_file(dir_ / "test.txt", "a2\n");
