@@ -60,10 +60,13 @@ SearchOptions parse_options(int argc, char** argv, bool* help, bool* quiet, bool
 // no result can change, as the coordinator would number them (grid and
 // random: all; tpe: its start-up trials). ASHA, Hyperband and the median
 // rule prune later, from results.
-int print_plan(const std::filesystem::path& spec_file) {
+int print_plan(const std::filesystem::path& spec_file, const TrialRunner& runner) {
   if (spec_file.empty()) throw UsageError("--plan needs --spec");
   const SweepSpec spec = parse_spec_file(spec_file);
-  spec.validate();  // the errors a real run would stop on (e.g. random without max_trials)
+  // The errors a real run would stop on: the spec's own (e.g. random without
+  // max_trials), and trial values the trainer refuses (#13.16).
+  spec.validate();
+  validate_trials(spec, runner, spec_file.string());
   const auto algorithm = make_algorithm(spec);
   if (spec.method == Method::kTpe) {
     std::cout << "space:\n";
@@ -129,11 +132,11 @@ int run_search_command(int argc, char** argv, const MakeRunner& make_runner) {
     bool help = false, quiet = false, plan = false;
     const SearchOptions options = parse_options(argc, argv, &help, &quiet, &plan);
     if (help) return 0;
-    if (plan) return command.root() ? print_plan(options.spec) : 0;
-    log::setup(world.rank(), quiet);
-    install_stop_signal();
     const dist::LocalRank local = dist::local_rank(world);
     const RunnerContext context{options.data, NodePlacement{local.rank, local.size}, stop_requested};
+    if (plan) return command.root() ? print_plan(options.spec, *make_runner(context)) : 0;
+    log::setup(world.rank(), quiet);
+    install_stop_signal();
     command.ranks_diverge();
     const SearchOutcome outcome = run_search(
         options, world, [&] { return make_runner(context); }, stop_requested, command.root() ? &std::cout : nullptr);

@@ -58,25 +58,28 @@ Prepared prepare(const SearchOptions& o, int world_size, const TrialRunner& runn
                        " ranks, rank 0 coordinates): run with -n 1+" + std::to_string(rpt) + "k");
     p.groups = workers / rpt;
   }
-  // Every config the sweep will train must be one the trainer accepts. An
-  // adaptive method's configs depend on results; it draws from the same
+  validate_trials(p.spec, runner, spec_file.string());
+  return p;
+}
+
+}  // namespace
+
+void validate_trials(const SweepSpec& spec, const TrialRunner& runner, const std::string& spec_file) {
+  // An adaptive method's configs depend on results; it draws from the same
   // space as the random search, whose draws are checked instead.
-  SweepSpec drawn = p.spec;
+  SweepSpec drawn = spec;
   if (drawn.method == Method::kTpe) drawn.method = Method::kRandom;
   auto proposer = make_algorithm(drawn);
   for (std::size_t i = 0; i < kMaxValidatedTrials; ++i) {
     const auto params = proposer->next_config();
     if (!params) break;
     try {
-      runner.validate(p.spec.trial_config(*params), p.spec.metric);
+      runner.validate(spec.trial_config(*params), spec.metric);
     } catch (const std::exception& e) {
-      throw UsageError(spec_file.string() + ": trial " + std::to_string(i) + " " + params->dump() + ": " + describe(e));
+      throw UsageError(spec_file + ": trial " + std::to_string(i) + " " + params->dump() + ": " + describe(e));
     }
   }
-  return p;
 }
-
-}  // namespace
 
 void SearchOptions::validate() const {
   if (out.empty()) throw UsageError("--out is required (the run folder, e.g. runs/NAME)");

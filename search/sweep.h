@@ -42,6 +42,13 @@ struct SearchOutcome {
   int trials = 0;            // rank 0: the sweep's trial count
 };
 
+// Every config the sweep will train must be one the trainer accepts: checks
+// the spec's configs (grid and random: all, up to 10,000; tpe: the random
+// draws of its space, since its configs depend on results) with
+// runner.validate. Throws UsageError "<spec_file>: trial N {...}: reason".
+// Run by every sweep before any work, and by --plan.
+void validate_trials(const SweepSpec& spec, const TrialRunner& runner, const std::string& spec_file);
+
 // Collective over world. Throws UsageError on every rank (rank 0's message)
 // when the checks fail, before anything is written; OutputBusy on every rank
 // when another run holds `out` (rank 0 locks it for the whole sweep). `report` (rank 0) gets

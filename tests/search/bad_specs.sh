@@ -94,6 +94,15 @@ grep -q "^  model.dense: categorical \[16, 32\] when model.name in \[\"cnn\"\]" 
 [[ "$(grep '^trial' plan.txt)" == "$(grep '^trial' random.txt | head -3)" ]] || fail "tpe's start-up trials are random's: $(cat plan.txt)"
 grep -q "^3 of 8 trial(s) fixed in advance" plan.txt || fail "--plan says how many are fixed: $(cat plan.txt)"
 
+# --plan checks the trial values as a real run does (#13.16): a value the
+# trainer refuses is one line naming the trial and the key, exit 2.
+printf '%s\n' "method: grid" "$base" "parameters: {optim.lr: {values: [0.01, -1]}}" > badvalue.yaml
+set +e
+"$GENRE" search --spec badvalue.yaml --plan > out.txt 2> err.txt; rc=$?
+set -e
+[[ $rc == 2 ]] || fail "--plan with a bad trial value: expected exit 2, got $rc: $(cat out.txt err.txt)"
+grep -q "badvalue.yaml: trial 1 .*optim.lr" err.txt || fail "--plan names the trial and the key: $(cat err.txt)"
+
 # Options: a missing --data, and an existing sweep without --resume.
 set +e
 "$GENRE" search --spec spec.yaml --data missing.json --out runs/x 2> err.txt; rc=$?
