@@ -30,6 +30,17 @@ void sync_path(const fs::path& p, int flags) {
   if (fd.close() != 0) fail("cannot close", p);
 }
 
+// All of bytes to fd, short writes and EINTR retried.
+void write_all(const Fd& fd, const std::string& bytes, const char* what, const fs::path& file) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(what, file);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
 void sync_folder_of(const fs::path& file) {
   fs::path dir = file.parent_path();
   if (dir.empty()) dir = ".";
@@ -71,13 +82,7 @@ void write_durably(const fs::path& final_path, const std::string& bytes, Writers
   try {
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (fd.get() < 0) fail("cannot create", tmp);
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail("cannot write", tmp);
-      done += static_cast<std::size_t>(n);
-    }
+    write_all(fd, bytes, "cannot write", tmp);
     if (fd.close() != 0) fail("cannot close", tmp);
     publish(tmp, final_path);
   } catch (...) {
@@ -90,13 +95,7 @@ void write_durably(const fs::path& final_path, const std::string& bytes, Writers
 void append_to_file(const fs::path& file, const std::string& bytes) {
   Fd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (fd.get() < 0) fail("cannot open for appending", file);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("cannot append", file);
-    done += static_cast<std::size_t>(n);
-  }
+  write_all(fd, bytes, "cannot append", file);
   if (fd.close() != 0) fail("cannot close", file);
 }
 
