@@ -159,6 +159,29 @@ void FeatureTable::compute(const float* samples, std::size_t n, float* row) {
     compute_whole(samples, n, row);
 }
 
+void FeatureTable::size_frame_summaries(std::size_t nf) {
+  // log_mel_ is exposed: exactly frames x mels, not grown scratch.
+  log_mel_.resize(nf * static_cast<std::size_t>(kMels));
+  grow(mfcc_, nf * static_cast<std::size_t>(kMfcc));
+  grow(onset_, nf);
+  grow(rms_, nf);
+  grow(centroid_, nf);
+  grow(bandwidth_, nf);
+  grow(rolloff_, nf);
+  grow(zcr_, nf);
+}
+
+void FeatureTable::summarise_frame(const std::complex<double>* x, std::size_t t, float* power, float* magnitude) {
+  const std::size_t nb = stft_.bins();
+  power_spectrum(x, nb, power);
+  magnitude_spectrum(x, nb, magnitude);
+  mel_.apply(power, log_mel_.data() + t * static_cast<std::size_t>(kMels));
+  const SpectralShape s = shape_.analyze(magnitude);
+  centroid_[t] = s.centroid;
+  bandwidth_[t] = s.bandwidth;
+  rolloff_[t] = s.rolloff;
+}
+
 double FeatureTable::frame_summaries(const float* samples, std::size_t n, std::size_t nf) {
   const auto nm = static_cast<std::size_t>(kMels);
   double clock = thread_seconds();
@@ -185,21 +208,11 @@ struct FeatureTable::RowStats {
 
 void FeatureTable::compute_whole(const float* samples, std::size_t n, float* row) {
   const std::size_t nf = stft_.frames(n), nb = stft_.bins();
-  const auto nm = static_cast<std::size_t>(kMels);
-  const auto nc = static_cast<std::size_t>(kMfcc);
   grow(power_, nf * nb);
   grow(magnitude_, nf * nb);
   grow(spectrum_, nf * nb);
-  // log_mel_ is exposed: exactly frames x mels, not grown scratch.
-  log_mel_.resize(nf * nm);
-  grow(mfcc_, nf * nc);
+  size_frame_summaries(nf);
   grow(chroma_values_, nf * chroma_.n_chroma());
-  grow(onset_, nf);
-  grow(rms_, nf);
-  grow(centroid_, nf);
-  grow(bandwidth_, nf);
-  grow(rolloff_, nf);
-  grow(zcr_, nf);
   grow(harmonic_, n);
   grow(percussive_, n);
 
@@ -207,17 +220,9 @@ void FeatureTable::compute_whole(const float* samples, std::size_t n, float* row
   // One STFT: every spectral stage reads these three views of it.
   for (std::size_t t = 0; t < nf; ++t) {
     const std::complex<double>* x = stft_.frame(samples, n, t);
-    float* power = power_.data() + t * nb;
-    float* magnitude = magnitude_.data() + t * nb;
+    summarise_frame(x, t, power_.data() + t * nb, magnitude_.data() + t * nb);
     std::complex<float>* spectrum = spectrum_.data() + t * nb;
-    power_spectrum(x, nb, power);
-    magnitude_spectrum(x, nb, magnitude);
     for (std::size_t k = 0; k < nb; ++k) spectrum[k] = std::complex<float>(x[k]);
-    mel_.apply(power, log_mel_.data() + t * nm);
-    const SpectralShape s = shape_.analyze(magnitude);
-    centroid_[t] = s.centroid;
-    bandwidth_[t] = s.bandwidth;
-    rolloff_[t] = s.rolloff;
   }
   lap(clock, timings_.stft);
 
@@ -240,16 +245,8 @@ void FeatureTable::compute_whole(const float* samples, std::size_t n, float* row
 
 void FeatureTable::compute_in_blocks(const float* samples, std::size_t n, float* row) {
   const std::size_t nf = stft_.frames(n), nb = stft_.bins();
-  const auto nm = static_cast<std::size_t>(kMels);
   const std::size_t hop = stft_.hop();
-  log_mel_.resize(nf * nm);
-  grow(mfcc_, nf * static_cast<std::size_t>(kMfcc));
-  grow(onset_, nf);
-  grow(rms_, nf);
-  grow(centroid_, nf);
-  grow(bandwidth_, nf);
-  grow(rolloff_, nf);
-  grow(zcr_, nf);
+  size_frame_summaries(nf);
   grow(magnitude_, nb);
 
   // Pass 1, block by block: mel, spectral shape, the tuning's peaks.
@@ -259,15 +256,7 @@ void FeatureTable::compute_in_blocks(const float* samples, std::size_t n, float*
     const std::size_t f1 = std::min(nf, f0 + block_frames_);
     grow(power_, (f1 - f0) * nb);
     for (std::size_t t = f0; t < f1; ++t) {
-      const std::complex<double>* x = stft_.frame(samples, n, t);
-      float* power = power_.data() + (t - f0) * nb;
-      power_spectrum(x, nb, power);
-      magnitude_spectrum(x, nb, magnitude_.data());
-      mel_.apply(power, log_mel_.data() + t * nm);
-      const SpectralShape s = shape_.analyze(magnitude_.data());
-      centroid_[t] = s.centroid;
-      bandwidth_[t] = s.bandwidth;
-      rolloff_[t] = s.rolloff;
+      summarise_frame(stft_.frame(samples, n, t), t, power_.data() + (t - f0) * nb, magnitude_.data());
     }
     lap(clock, timings_.stft);
     tuning.add(power_.data(), f1 - f0);

@@ -111,6 +111,11 @@ class FeatureTable {
 
   void compute_whole(const float* samples, std::size_t n, float* row);
   void compute_in_blocks(const float* samples, std::size_t n, float* row);
+  // The per-frame summaries of a signal of nf frames, held whole both ways.
+  void size_frame_summaries(std::size_t nf);
+  // Frame t's power and magnitude spectra from its STFT x; its mel row and
+  // spectral shape into the summaries.
+  void summarise_frame(const std::complex<double>* x, std::size_t t, float* power, float* magnitude);
   // The per-frame stages that need the whole signal's log-mel (MFCC, onset,
   // tempo) and the sample-domain ones (zero crossings, RMS), on nf frames.
   double frame_summaries(const float* samples, std::size_t n, std::size_t nf);
