@@ -30,7 +30,7 @@ const config::Schema<TrainConfig>& schema() {
   static const config::Schema<TrainConfig> table({
       F::text("description", "free text describing the run", [](TrainConfig& c) -> S& { return c.description; }),
 
-      F::choice("model.name", "the architecture", [](TrainConfig& c) -> S& { return c.model.name; }, {"mlp", "cnn", "resnet"}),
+      F::choice("model.name", "the architecture", [](TrainConfig& c) -> S& { return c.model.name; }, {"mlp", "cnn", "resnet", "spectrogram_cnn", "mobilenet_v2"}),
       F::int_list("model.hidden", "mlp: widths of the dense layers", [](TrainConfig& c) -> Ints& { return c.model.hidden; }, 1, kMaxWidth),
       F::int_list("model.filters", "cnn: filters of each conv block", [](TrainConfig& c) -> Ints& { return c.model.filters; }, 1, 4096),
       F::int_list("model.kernels", "cnn: square kernel size of each conv block (valid padding)", [](TrainConfig& c) -> Ints& { return c.model.kernels; }, 1, 15),

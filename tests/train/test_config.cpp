@@ -87,7 +87,7 @@ TEST(Config, ErrorsNameTheKey) {
   EXPECT_NE(error_of([&] { validate(bad); }).find("optim.lr: 20 is out of range"), std::string::npos);
   bad = TrainConfig{};
   bad.model.name = "transformer";
-  EXPECT_NE(error_of([&] { validate(bad); }).find("model.name: 'transformer' is not one of mlp | cnn | resnet"),
+  EXPECT_NE(error_of([&] { validate(bad); }).find("model.name: 'transformer' is not one of mlp | cnn | resnet | spectrogram_cnn | mobilenet_v2"),
             std::string::npos);
   bad = TrainConfig{};
   bad.model.kernels = {3, 3};
